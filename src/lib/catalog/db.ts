@@ -1,0 +1,48 @@
+// The one small interface over the two catalog drivers (embedded PGlite and PostgreSQL through
+// pg). Everything above it speaks SQL through `query` and `transaction`; nothing above it knows
+// which driver answers.
+
+export type Row = Record<string, unknown>
+
+export interface Queryable {
+  query<T extends Row = Row>(sql: string, params?: readonly unknown[]): Promise<T[]>
+}
+
+export interface TransactionOptions {
+  /** Attempts for serialization failures (40001) and deadlocks (40P01); default 6. */
+  readonly attempts?: number
+}
+
+export type CatalogKind = 'embedded' | 'server'
+
+export interface Db extends Queryable {
+  readonly kind: CatalogKind
+  /** Where the catalog lives, safe to print (a server URL has its password redacted). */
+  readonly location: string
+  /** Run several statements separated by semicolons, without parameters. */
+  exec(sql: string): Promise<void>
+  /** Run `fn` in one transaction; retried from the start on 40001/40P01. */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>, options?: TransactionOptions): Promise<T>
+  /** Statements sent so far (benchmarks report it). */
+  readonly statementCount: number
+  close(): Promise<void>
+}
+
+const RETRYABLE = new Set(['40001', '40P01'])
+
+export function isRetryable(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && RETRYABLE.has(String((error as {code?: unknown}).code))
+}
+
+/** Retry `attempt` while it fails with a serialization failure or deadlock, with jittered backoff. */
+export async function withRetries<T>(attempt: () => Promise<T>, attempts = 6): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await attempt()
+    } catch (error) {
+      if (!isRetryable(error) || i >= attempts) throw error
+      const backoffMs = Math.min(200, 5 * 2 ** i) * (0.5 + Math.random())
+      await new Promise((resolve) => setTimeout(resolve, backoffMs))
+    }
+  }
+}

@@ -1,0 +1,129 @@
+// The server driver: PostgreSQL (or a compatible engine) through pg. int8 is parsed to a number
+// (ids, counts and millisecond timestamps all fit in 2^53), numeric stays a string.
+
+import type {Pool, PoolClient} from 'pg'
+import {CatalogError} from '../errors.js'
+import type {Db, Queryable, Row, TransactionOptions} from './db.js'
+import {withRetries} from './db.js'
+import {redactUrl} from './location.js'
+
+export async function openServer(url: string): Promise<Db> {
+  const pg = (await import('pg')).default
+  pg.types.setTypeParser(20, (value: string) => Number(value))
+  const pool = new pg.Pool({connectionString: url, max: 4, connectionTimeoutMillis: 10_000, application_name: 'mzcluster'})
+  // An idle client's error (server restart) must not crash the process; the next query reconnects.
+  pool.on('error', () => {})
+  const location = redactUrl(url)
+  try {
+    const client = await pool.connect()
+    client.release()
+  } catch (error) {
+    await pool.end().catch(() => {})
+    throw new CatalogError(`cannot reach the catalog server at ${location}: ${describe(error, url)}`, {
+      hint: 'check that the server is running and the URL is right (--catalog, MZCLUSTER_CATALOG or DATABASE_URL)',
+      code: 'CATALOG_UNREACHABLE',
+    })
+  }
+  return new ServerDb(pool, location, url)
+}
+
+/** The message of a driver error, never with the password in it. */
+function describe(error: unknown, url: string): string {
+  const message = error instanceof Error ? error.message : String(error)
+  let password = ''
+  try {
+    password = decodeURIComponent(new URL(url).password)
+  } catch {
+    // not a parseable URL: nothing to hide beyond redaction
+  }
+  return password ? message.split(password).join('***') : message
+}
+
+class ServerDb implements Db {
+  readonly kind = 'server' as const
+  statementCount = 0
+
+  constructor(
+    readonly pool: Pool,
+    readonly location: string,
+    private readonly url: string,
+  ) {}
+
+  async query<T extends Row = Row>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
+    this.statementCount++
+    try {
+      return (await this.pool.query(sql, params as unknown[])).rows as T[]
+    } catch (error) {
+      throw this.wrap(error)
+    }
+  }
+
+  async exec(sql: string): Promise<void> {
+    this.statementCount++
+    try {
+      await this.pool.query(sql)
+    } catch (error) {
+      throw this.wrap(error)
+    }
+  }
+
+  async transaction<T>(fn: (tx: Queryable) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+    return withRetries(async () => {
+      let client: PoolClient
+      try {
+        client = await this.pool.connect()
+      } catch (error) {
+        throw this.wrap(error)
+      }
+      const tx: Queryable = {
+        query: async <R extends Row = Row>(sql: string, params: readonly unknown[] = []) => {
+          this.statementCount++
+          return (await client.query(sql, params as unknown[])).rows as R[]
+        },
+      }
+      let broken = false
+      try {
+        this.statementCount++
+        await client.query('BEGIN')
+        const result = await fn(tx)
+        this.statementCount++
+        await client.query('COMMIT')
+        return result
+      } catch (error) {
+        this.statementCount++
+        await client.query('ROLLBACK').catch(() => {
+          broken = true
+        })
+        throw error
+      } finally {
+        client.release(broken)
+      }
+    }, options.attempts)
+  }
+
+  /** A dedicated connection (for LISTEN); the caller releases it. */
+  async connectDedicated(): Promise<PoolClient> {
+    return this.pool.connect()
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end()
+  }
+
+  private wrap(error: unknown): unknown {
+    const code = (error as {code?: string}).code
+    if (code && /^(08|57P)/.test(code)) {
+      return new CatalogError(`lost the connection to the catalog server at ${this.location}: ${describe(error, this.url)}`, {
+        code: 'CATALOG_UNREACHABLE',
+      })
+    }
+    if (code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'ENOTFOUND') {
+      return new CatalogError(`cannot reach the catalog server at ${this.location}: ${describe(error, this.url)}`, {
+        code: 'CATALOG_UNREACHABLE',
+      })
+    }
+    return error
+  }
+}
+
+export type {ServerDb}

@@ -1,0 +1,98 @@
+// Real catalogs for tests: an embedded PGlite directory seeded from the build's template, and (when
+// the server suite runs) a uniquely named PostgreSQL database per catalog, dropped afterwards. One
+// suite runs against both backends through `describe.each(backends())`.
+
+import {mkdtempSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import pg from 'pg'
+import {inject} from 'vitest'
+import type {Db} from '../../src/lib/catalog/db.js'
+import {initCatalog} from '../../src/lib/catalog/open.js'
+import {selectCatalog} from '../../src/lib/catalog/location.js'
+
+export type Backend = 'embedded' | 'server'
+
+export function backends(): Backend[] {
+  return inject('serverUrl') ? ['embedded', 'server'] : ['embedded']
+}
+
+let counter = 0
+
+export interface TestCatalog {
+  readonly backend: Backend
+  /** What to pass as --catalog: a directory or a postgres:// URL. */
+  readonly location: string
+  readonly db: Db
+  /** Close the handle (an embedded catalog must be closed before the CLI can open it). */
+  close(): Promise<void>
+  /** Reopen after the CLI has used it. */
+  reopen(): Promise<Db>
+  destroy(): Promise<void>
+}
+
+async function createDatabase(baseUrl: string, name: string): Promise<string> {
+  const admin = new pg.Client({connectionString: baseUrl})
+  await admin.connect()
+  try {
+    await admin.query(`CREATE DATABASE "${name}"`)
+  } finally {
+    await admin.end()
+  }
+  const url = new URL(baseUrl)
+  url.pathname = `/${name}`
+  return url.toString()
+}
+
+async function dropDatabase(baseUrl: string, name: string): Promise<void> {
+  const admin = new pg.Client({connectionString: baseUrl})
+  await admin.connect()
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)
+  } finally {
+    await admin.end()
+  }
+}
+
+/** A freshly initialised catalog (builtins and the default size map, nothing else). */
+export async function freshCatalog(backend: Backend, options: {environmentId?: string} = {}): Promise<TestCatalog> {
+  let location: string
+  let cleanup: () => Promise<void>
+  if (backend === 'embedded') {
+    const parent = mkdtempSync(join(tmpdir(), 'mzcluster-test-'))
+    location = join(parent, 'catalog')
+    cleanup = async () => rmSync(parent, {recursive: true, force: true})
+  } else {
+    const baseUrl = inject('serverUrl')
+    if (!baseUrl) throw new Error('server backend requested without a server')
+    const name = `mzcluster_test_${inject('runId')}_${process.pid}_${++counter}`
+    location = await createDatabase(baseUrl, name)
+    cleanup = () => dropDatabase(baseUrl, name)
+  }
+  const {db: initial} = await initCatalog(selectCatalog(location), {environmentId: options.environmentId})
+  let db: Db | null = initial
+  const catalog: TestCatalog = {
+    backend,
+    location,
+    get db() {
+      if (!db) throw new Error('catalog handle is closed; call reopen()')
+      return db
+    },
+    async close() {
+      if (db) await db.close()
+      db = null
+    },
+    async reopen() {
+      if (!db) {
+        const {openCatalog} = await import('../../src/lib/catalog/open.js')
+        db = await openCatalog(selectCatalog(location))
+      }
+      return db
+    },
+    async destroy() {
+      await catalog.close()
+      await cleanup()
+    },
+  }
+  return catalog
+}
