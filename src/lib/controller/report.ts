@@ -1,7 +1,7 @@
 // What one tick did (or, for a plan, would do), per cluster: the value that `tick`, `plan` and
 // `run` render. Built by the kernel from the decisions it handed to `apply` and their outcomes.
 
-import type {ApplyOutcome, ClusterId, CreateReason, ReplicaId, ReplicaShape, StateWrite} from './context.js'
+import type {ApplyOutcome, ClusterId, CreateReason, Logging, ReplicaId, ReplicaShape, StateWrite} from './context.js'
 
 export interface PlannedCreate {
   readonly name: string
@@ -33,6 +33,7 @@ export interface ClusterTickReport {
     readonly size: string
     readonly replicationFactor: number
     readonly availabilityZones: readonly string[]
+    readonly logging: Logging
     readonly reconfigurationStatus: string | null
     readonly burstSize: string | null
   }

@@ -1,0 +1,14 @@
+import {defineConfig} from 'vitest/config'
+
+// Same as vitest.config.ts without the global setup: for pure unit tests that need no catalog build.
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    disableConsoleIntercept: true,
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    pool: 'forks',
+    maxWorkers: 2,
+    reporters: ['default'],
+  },
+})
