@@ -5,7 +5,7 @@
 export type Row = Record<string, unknown>
 
 export interface Queryable {
-  query<T extends Row = Row>(sql: string, params?: readonly unknown[]): Promise<T[]>
+  query<T = Row>(sql: string, params?: readonly unknown[]): Promise<T[]>
 }
 
 export interface TransactionOptions {

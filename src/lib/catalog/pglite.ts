@@ -76,7 +76,7 @@ class EmbeddedDb implements Db {
     private readonly lock: DirectoryLock,
   ) {}
 
-  async query<T extends Row = Row>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
+  async query<T = Row>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
     this.statementCount++
     return (await this.pglite.query<T>(sql, params as unknown[])).rows
   }
@@ -91,7 +91,7 @@ class EmbeddedDb implements Db {
       () =>
         this.pglite.transaction(async (inner) => {
           const tx: Queryable = {
-            query: async <R extends Row = Row>(sql: string, params: readonly unknown[] = []) => {
+            query: async <R = Row>(sql: string, params: readonly unknown[] = []) => {
               this.statementCount++
               return (await inner.query<R>(sql, params as unknown[])).rows
             },

@@ -49,7 +49,7 @@ class ServerDb implements Db {
     private readonly url: string,
   ) {}
 
-  async query<T extends Row = Row>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
+  async query<T = Row>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
     this.statementCount++
     try {
       return (await this.pool.query(sql, params as unknown[])).rows as T[]
@@ -76,7 +76,7 @@ class ServerDb implements Db {
         throw this.wrap(error)
       }
       const tx: Queryable = {
-        query: async <R extends Row = Row>(sql: string, params: readonly unknown[] = []) => {
+        query: async <R = Row>(sql: string, params: readonly unknown[] = []) => {
           this.statementCount++
           return (await client.query(sql, params as unknown[])).rows as R[]
         },

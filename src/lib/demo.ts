@@ -1,0 +1,174 @@
+// `catalog init --demo`: a small sample environment on simulated signals, so `plan` and `tick` show
+// something real on a fresh machine. It is written as an orchestrator and a few past ticks would
+// have left it: a steady cluster, one mid-reconfiguration whose target replica has hydrated, one
+// with an auto-scaling strategy and objects but no replicas yet, an on-refresh cluster with a
+// refresh materialized view, and a new empty cluster. Seeded only into a catalog without user
+// clusters.
+
+import type {AuditEvent} from './catalog/audit.js'
+import {appendAudit, notifyCatalogChange} from './catalog/audit.js'
+import type {Db, Queryable} from './catalog/db.js'
+
+const HOUR = 3_600_000
+const DAY = 24 * HOUR
+const LOGGING = '{"log_logging": false, "interval_ms": 1000}'
+
+interface DemoCluster {
+  readonly name: string
+  readonly size: string
+  readonly replicationFactor: number
+  readonly schedule?: object
+  readonly autoScalingStrategy?: object
+  readonly reconfiguration?: (nowMs: number) => object
+  /** Replicas that already exist: name, size, age. */
+  readonly replicas: readonly {name: string; size: string; ageMs: number}[]
+  readonly objects: readonly {name: string; type: string; refreshSchedule?: (nowMs: number) => object}[]
+}
+
+const DEMO: readonly DemoCluster[] = [
+  {
+    name: 'prod',
+    size: '200cc',
+    replicationFactor: 2,
+    replicas: [
+      {name: 'r1', size: '200cc', ageMs: 2 * HOUR},
+      {name: 'r2', size: '200cc', ageMs: 2 * HOUR},
+    ],
+    objects: [
+      {name: 'orders_src', type: 'source'},
+      {name: 'orders_by_customer_idx', type: 'index'},
+      {name: 'order_totals', type: 'materialized-view'},
+    ],
+  },
+  {
+    name: 'search',
+    size: '100cc',
+    replicationFactor: 1,
+    reconfiguration: (nowMs) => ({
+      target: {size: '200cc', replication_factor: 1, availability_zones: [], logging: JSON.parse(LOGGING)},
+      deadline: nowMs + 23 * HOUR,
+      on_timeout: 'rollback',
+      status: 'in-progress',
+    }),
+    replicas: [
+      {name: 'r1', size: '100cc', ageMs: 3 * HOUR},
+      {name: 'r2', size: '200cc', ageMs: HOUR / 6},
+    ],
+    objects: [{name: 'documents_idx', type: 'index'}],
+  },
+  {
+    name: 'analytics',
+    size: '100cc',
+    replicationFactor: 1,
+    autoScalingStrategy: {on_hydration: {hydration_size: '800cc', linger_duration_ms: 600_000}},
+    replicas: [],
+    objects: [
+      {name: 'events_src', type: 'source'},
+      {name: 'sessions_mv', type: 'materialized-view'},
+    ],
+  },
+  {
+    name: 'reports',
+    size: '100cc',
+    replicationFactor: 0,
+    schedule: {kind: 'on-refresh', hydration_time_estimate_ms: 300_000},
+    replicas: [],
+    objects: [
+      {
+        name: 'daily_revenue',
+        type: 'materialized-view',
+        refreshSchedule: (nowMs) => ({everies: [{interval_ms: DAY, aligned_to: nowMs - (nowMs % DAY)}], ats: []}),
+      },
+    ],
+  },
+  {name: 'ingest', size: '50cc', replicationFactor: 1, replicas: [], objects: [{name: 'clicks_webhook', type: 'webhook-source'}]},
+]
+
+async function nextId(tx: Queryable, sequence: string): Promise<number> {
+  const [row] = await tx.query<{n: number}>(`SELECT nextval('mzcluster.${sequence}')::int AS n`)
+  return row?.n ?? 0
+}
+
+export async function seedDemo(db: Db, nowMs = Date.now()): Promise<{clusters: number}> {
+  return db.transaction(async (tx) => {
+    const [existing] = await tx.query<{n: number}>('SELECT count(*)::int AS n FROM mzcluster.clusters WHERE NOT builtin')
+    if ((existing?.n ?? 0) > 0) return {clusters: 0}
+    await tx.query(
+      `INSERT INTO mzcluster.system_parameters (name, value, updated_at) VALUES ('signal_source', 'simulated', $1)
+       ON CONFLICT (name) DO UPDATE SET value = 'simulated', updated_at = $1`,
+      [nowMs],
+    )
+    const events: AuditEvent[] = []
+    for (const cluster of DEMO) {
+      const n = await nextId(tx, 'user_cluster_ids')
+      const id = `u${n}`
+      const reconfiguration = cluster.reconfiguration?.(nowMs) ?? null
+      await tx.query(
+        `INSERT INTO mzcluster.clusters (id, ord, name, managed, size, replication_factor, schedule, auto_scaling_strategy, reconfiguration, created_at)
+         VALUES ($1, $2, $3, true, $4, $5, $6::jsonb, $7::jsonb, $8::jsonb, $9)`,
+        [
+          id,
+          n,
+          cluster.name,
+          cluster.size,
+          cluster.replicationFactor,
+          JSON.stringify(cluster.schedule ?? {kind: 'manual'}),
+          cluster.autoScalingStrategy ? JSON.stringify(cluster.autoScalingStrategy) : null,
+          reconfiguration ? JSON.stringify(reconfiguration) : null,
+          nowMs - 4 * HOUR,
+        ],
+      )
+      events.push({
+        eventType: 'create',
+        objectType: 'cluster',
+        details: {cluster_id: id, cluster_name: cluster.name, managed: true, size: cluster.size, replication_factor: cluster.replicationFactor},
+      })
+      for (const replica of cluster.replicas) {
+        const r = await nextId(tx, 'user_replica_ids')
+        await tx.query(
+          `INSERT INTO mzcluster.replicas (id, ord, cluster_id, name, size, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+          [`u${r}`, r, id, replica.name, replica.size, nowMs - replica.ageMs],
+        )
+        const reason = replica.size === cluster.size ? 'manual' : 'reconfiguration'
+        events.push({
+          eventType: 'create',
+          objectType: 'cluster-replica',
+          details: {cluster_id: id, cluster_name: cluster.name, replica_id: `u${r}`, replica_name: replica.name, logical_size: replica.size, reason},
+        })
+      }
+      if (reconfiguration) {
+        const target = (reconfiguration as {target: Record<string, unknown>; deadline: number}).target
+        events.push({
+          eventType: 'alter',
+          objectType: 'cluster',
+          details: {
+            cluster_id: id,
+            cluster_name: cluster.name,
+            transition: 'started',
+            forced: null,
+            target_size: target.size,
+            target_replication_factor: target.replication_factor,
+            target_availability_zones: target.availability_zones,
+            target_logging: target.logging,
+            deadline: (reconfiguration as {deadline: number}).deadline,
+          },
+        })
+      }
+      for (const object of cluster.objects) {
+        const o = await nextId(tx, 'user_object_ids')
+        await tx.query(
+          `INSERT INTO mzcluster.objects (id, ord, name, cluster_id, type, refresh_schedule, created_at) VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7)`,
+          [`u${o}`, o, object.name, id, object.type, object.refreshSchedule ? JSON.stringify(object.refreshSchedule(nowMs)) : null, nowMs - HOUR],
+        )
+        events.push({
+          eventType: 'create',
+          objectType: 'object',
+          details: {object_id: `u${o}`, object_name: object.name, object_type: object.type, cluster_id: id, cluster_name: cluster.name},
+        })
+      }
+    }
+    await appendAudit(tx, events, nowMs)
+    await notifyCatalogChange(tx, 'demo')
+    return {clusters: DEMO.length}
+  })
+}

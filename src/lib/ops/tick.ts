@@ -1,0 +1,54 @@
+// One controller tick (or a dry-run plan) against the catalog: the operation behind `tick`, `plan`,
+// `run` and the alter wait's driving. A plan runs the very same kernel over an overlay context, so
+// it previews phase 2 with phase 1's writes applied, and writes nothing at all.
+
+import type {CatalogContextOptions} from '../catalog/controller-context.js'
+import {CatalogControllerCtx, persistFrontierAdvances} from '../catalog/controller-context.js'
+import type {Db} from '../catalog/db.js'
+import type {TickReport} from '../controller/report.js'
+import type {TickPhases} from '../controller/tick.js'
+import {disabledTickReport, runTick} from '../controller/tick.js'
+import {OverlayCtx} from '../controller/overlay-context.js'
+import {UsageError} from '../errors.js'
+
+export interface TickRequest extends CatalogContextOptions {
+  readonly phases?: TickPhases
+  readonly dryRun?: boolean
+}
+
+export interface TickResult {
+  readonly report: TickReport
+  /** Things an operator should know (apply errors, conflicting strategy writes). */
+  readonly warnings: string[]
+}
+
+async function checkClusterNames(db: Db, names: readonly string[] | undefined): Promise<void> {
+  if (!names || names.length === 0) return
+  const rows = await db.query<{name: string; managed: boolean; builtin: boolean}>(
+    'SELECT name, managed, builtin FROM mzcluster.clusters WHERE name = ANY($1)',
+    [names],
+  )
+  const found = new Map(rows.map((row) => [row.name, row]))
+  for (const name of names) {
+    const row = found.get(name)
+    if (!row) throw new UsageError(`unknown cluster ${JSON.stringify(name)}`, {code: 'CLUSTER_NOT_FOUND', hint: 'list clusters with `mzcluster cluster list`'})
+    if (!row.managed || row.builtin) {
+      throw new UsageError(`cluster ${JSON.stringify(name)} is not a user managed cluster; the controller does not own its replicas`, {
+        code: 'NOT_CONTROLLED',
+      })
+    }
+  }
+}
+
+export async function tick(db: Db, request: TickRequest = {}): Promise<TickResult> {
+  await checkClusterNames(db, request.clusterNames)
+  const ctx = new CatalogControllerCtx(db, request)
+  const warnings: string[] = []
+  if (!(await ctx.controllerEnabled())) return {report: disabledTickReport(ctx.now()), warnings}
+  const onConflict = (conflict: {clusterId: string | null; field: string}) =>
+    warnings.push(`conflicting state writes for ${conflict.field} on cluster ${conflict.clusterId ?? '?'}: the field was left unchanged`)
+  const report = await runTick(request.dryRun ? new OverlayCtx(ctx) : ctx, {phases: request.phases, onConflict})
+  if (!request.dryRun) await persistFrontierAdvances(db, ctx.frontierAdvances.values(), ctx.now())
+  for (const error of ctx.applyErrors) warnings.push(`an apply failed and was treated as rejected: ${error}`)
+  return {report, warnings}
+}
