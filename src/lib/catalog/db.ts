@@ -23,6 +23,12 @@ export interface Db extends Queryable {
   exec(sql: string): Promise<void>
   /** Run `fn` in one transaction; retried from the start on 40001/40P01. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>, options?: TransactionOptions): Promise<T>
+  /**
+   * Call `onNotify` for each notification on `channel` (a dedicated connection on a server; other
+   * processes cannot write an embedded catalog, so there it never fires). Resolves to a stop
+   * function; `onError` reports a lost listening connection.
+   */
+  listen(channel: string, onNotify: (payload: string) => void, onError?: (error: Error) => void): Promise<() => Promise<void>>
   /** Statements sent so far (benchmarks report it). */
   readonly statementCount: number
   close(): Promise<void>

@@ -102,6 +102,11 @@ class EmbeddedDb implements Db {
     )
   }
 
+  async listen(): Promise<() => Promise<void>> {
+    // Only this process can write an embedded catalog, so there is nobody to hear from.
+    return async () => {}
+  }
+
   async close(): Promise<void> {
     try {
       await this.pglite.close()

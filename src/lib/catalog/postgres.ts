@@ -101,9 +101,26 @@ class ServerDb implements Db {
     }, options.attempts)
   }
 
-  /** A dedicated connection (for LISTEN); the caller releases it. */
-  async connectDedicated(): Promise<PoolClient> {
-    return this.pool.connect()
+  async listen(channel: string, onNotify: (payload: string) => void, onError?: (error: Error) => void): Promise<() => Promise<void>> {
+    let client: PoolClient
+    try {
+      client = await this.pool.connect()
+    } catch (error) {
+      throw this.wrap(error)
+    }
+    client.on('notification', (message) => {
+      if (message.channel === channel) onNotify(message.payload ?? '')
+    })
+    client.on('error', (error) => onError?.(error))
+    await client.query(`LISTEN "${channel.replaceAll('"', '""')}"`)
+    return async () => {
+      try {
+        await client.query(`UNLISTEN "${channel.replaceAll('"', '""')}"`)
+        client.release()
+      } catch {
+        client.release(true)
+      }
+    }
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,216 @@
+// `mzcluster run`: the controller running continuously. One process at a time does the work: a
+// lease row in `controller_leases`, renewed every tick and expiring after 1.5 intervals, elects the
+// leader; standbys poll it every half interval, so one takes over within two intervals of the
+// leader dying. Correctness never depends on the lease (every apply is compare-and-append guarded);
+// it only avoids duplicate work. The leader ticks every `cluster_controller_tick_interval` (re-read
+// each tick) and at once when a committed write notifies `mzcluster_catalog`. SIGINT/SIGTERM stop
+// it after the tick in flight; the lease is released so a standby takes over at once.
+
+import {hostname} from 'node:os'
+import {randomBytes} from 'node:crypto'
+import {CATALOG_CHANNEL} from '../catalog/audit.js'
+import type {Db} from '../catalog/db.js'
+import {SystemParameters} from '../catalog/parameters.js'
+import type {TickReport} from '../controller/report.js'
+import {summarizePlan} from '../output/plan.js'
+import {tick} from './tick.js'
+
+export const LEASE_NAME = 'cluster-controller'
+
+export interface RunOptions {
+  /** Fixed tick interval (`--interval`); otherwise `cluster_controller_tick_interval`, re-read each tick. */
+  readonly intervalMs?: number
+  readonly signal: AbortSignal
+  readonly log: (event: RunEvent) => void
+  /** Reopen the catalog after a lost connection (server catalogs). */
+  readonly reconnect?: () => Promise<Db>
+}
+
+export type RunEvent =
+  | {readonly event: 'start'; readonly holder: string; readonly listening: boolean}
+  | {readonly event: 'leader'; readonly holder: string}
+  | {readonly event: 'standby'; readonly holder: string; readonly leader: string}
+  | {readonly event: 'tick'; readonly report: TickReport; readonly durationMs: number; readonly warnings: readonly string[]; readonly woken: boolean}
+  | {readonly event: 'controller-off'}
+  | {readonly event: 'error'; readonly message: string; readonly retryInMs: number}
+  | {readonly event: 'stop'}
+
+/** Try to take or renew the lease; returns the current holder. Uses the database clock. */
+export async function acquireLease(db: Db, holder: string, ttlMs: number): Promise<string> {
+  const rows = await db.query<{holder: string}>(
+    `WITH now AS (SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint AS ms)
+     INSERT INTO mzcluster.controller_leases (name, holder, expires_at, renewed_at)
+     SELECT $1, $2, ms + $3, ms FROM now
+     ON CONFLICT (name) DO UPDATE SET holder = EXCLUDED.holder, expires_at = EXCLUDED.expires_at, renewed_at = EXCLUDED.renewed_at
+       WHERE mzcluster.controller_leases.holder = EXCLUDED.holder OR mzcluster.controller_leases.expires_at < EXCLUDED.renewed_at
+     RETURNING holder`,
+    [LEASE_NAME, holder, Math.round(ttlMs)],
+  )
+  if (rows[0]) return rows[0].holder
+  const [current] = await db.query<{holder: string}>('SELECT holder FROM mzcluster.controller_leases WHERE name = $1', [LEASE_NAME])
+  return current?.holder ?? ''
+}
+
+export async function releaseLease(db: Db, holder: string): Promise<void> {
+  await db.query('DELETE FROM mzcluster.controller_leases WHERE name = $1 AND holder = $2', [LEASE_NAME, holder])
+}
+
+export function newHolderId(): string {
+  return `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`
+}
+
+function isConnectionError(error: unknown): boolean {
+  const code = (error as {code?: string}).code ?? ''
+  return code === 'CATALOG_UNREACHABLE' || /^(08|57P)/.test(code) || ['ECONNREFUSED', 'ECONNRESET', 'EPIPE'].includes(code)
+}
+
+/** A wake-up that fires on the next notification, or after `ms`, or on abort. */
+class Alarm {
+  private wake: (() => void) | null = null
+  private pending = false
+
+  ring(): void {
+    if (this.wake) this.wake()
+    else this.pending = true
+  }
+
+  async sleep(ms: number, signal: AbortSignal): Promise<boolean> {
+    if (this.pending) {
+      this.pending = false
+      return true
+    }
+    return new Promise<boolean>((resolve) => {
+      const done = (woken: boolean) => {
+        clearTimeout(timer)
+        signal.removeEventListener('abort', onAbort)
+        this.wake = null
+        resolve(woken)
+      }
+      const onAbort = () => done(false)
+      const timer = setTimeout(() => done(false), ms)
+      signal.addEventListener('abort', onAbort, {once: true})
+      this.wake = () => done(true)
+    })
+  }
+}
+
+export async function runController(initialDb: Db, options: RunOptions): Promise<void> {
+  let db = initialDb
+  const holder = newHolderId()
+  const alarm = new Alarm()
+  const listener: {stop: (() => Promise<void>) | null} = {stop: null}
+  let leader = false
+  let knownLeader = ''
+  let woken = false
+  let backoffMs = 500
+
+  const listen = async () => {
+    if (db.kind !== 'server' || listener.stop) return
+    listener.stop = await db.listen(
+      CATALOG_CHANNEL,
+      (payload) => {
+        // The controller's own applies notify too; skip them to avoid a no-op tick after every tick.
+        if (payload !== 'controller') alarm.ring()
+      },
+      () => {
+        listener.stop = null
+        alarm.ring()
+      },
+    )
+  }
+
+  options.log({event: 'start', holder, listening: db.kind === 'server'})
+  while (!options.signal.aborted) {
+    let intervalMs = options.intervalMs ?? 5000
+    try {
+      await listen()
+      const parameters = await SystemParameters.read(db)
+      intervalMs = options.intervalMs ?? Math.max(parameters.number('cluster_controller_tick_interval'), 1)
+      const current = db.kind === 'server' ? await acquireLease(db, holder, intervalMs * 1.5) : holder
+      if (current === holder) {
+        if (!leader) options.log({event: 'leader', holder})
+        leader = true
+        if (!parameters.bool('enable_cluster_controller')) {
+          options.log({event: 'controller-off'})
+        } else {
+          const started = Date.now()
+          const {report, warnings} = await tick(db)
+          if (report.clusters.length > 0 || warnings.length > 0) {
+            options.log({event: 'tick', report, durationMs: Date.now() - started, warnings, woken})
+          }
+        }
+      } else {
+        if (leader || current !== knownLeader) options.log({event: 'standby', holder, leader: current})
+        leader = false
+      }
+      knownLeader = current
+      backoffMs = 500
+    } catch (error) {
+      if (!isConnectionError(error) && !(error instanceof Error && /terminat|connect/i.test(error.message))) throw error
+      options.log({event: 'error', message: (error as Error).message, retryInMs: backoffMs})
+      await listener.stop?.().catch(() => {})
+      listener.stop = null
+      await alarm.sleep(backoffMs, options.signal)
+      backoffMs = Math.min(backoffMs * 2, 30_000)
+      if (options.reconnect && !options.signal.aborted) {
+        try {
+          await db.close().catch(() => {})
+          db = await options.reconnect()
+        } catch (reconnectError) {
+          options.log({event: 'error', message: (reconnectError as Error).message, retryInMs: backoffMs})
+        }
+      }
+      continue
+    }
+    woken = await alarm.sleep(leader ? intervalMs : intervalMs / 2, options.signal)
+    if (!leader) woken = false
+  }
+  await listener.stop?.().catch(() => {})
+  if (db.kind === 'server') await releaseLease(db, holder).catch(() => {})
+  options.log({event: 'stop'})
+  if (db !== initialDb) await db.close().catch(() => {})
+}
+
+/** One log line for a run event (stderr), or its JSON form. */
+export function formatRunEvent(event: RunEvent, json: boolean, nowMs = Date.now()): string {
+  const ts = new Date(nowMs).toISOString()
+  if (json) {
+    if (event.event === 'tick') {
+      const summary = summarizePlan(event.report)
+      return JSON.stringify({
+        ts,
+        event: 'tick',
+        woken: event.woken,
+        duration_ms: event.durationMs,
+        creates: summary.creates,
+        drops: summary.drops,
+        state_writes: summary.stateWrites,
+        rejected: summary.rejected,
+        clusters: event.report.clusters.map((c) => c.clusterName),
+        warnings: event.warnings,
+      })
+    }
+    return JSON.stringify({ts, ...event})
+  }
+  switch (event.event) {
+    case 'start':
+      return `${ts} run: started as ${event.holder}${event.listening ? ', listening on mzcluster_catalog' : ' (polling: embedded catalog)'}`
+    case 'leader':
+      return `${ts} run: leading (lease held)`
+    case 'standby':
+      return `${ts} run: standby; ${event.leader} holds the lease`
+    case 'controller-off':
+      return `${ts} run: the cluster controller is off (enable_cluster_controller = off); nothing done`
+    case 'tick': {
+      const s = summarizePlan(event.report)
+      const names = event.report.clusters.map((c) => c.clusterName).join(', ')
+      const rejected = s.rejected > 0 ? `, ${s.rejected} rejected` : ''
+      const warnings = event.warnings.map((w) => `\n${ts} run: warning: ${w}`).join('')
+      return `${ts} tick${event.woken ? ' (woken)' : ''}: ${s.creates} created, ${s.drops} dropped, ${s.stateWrites} state writes${rejected} [${names}] in ${event.durationMs}ms${warnings}`
+    }
+    case 'error':
+      return `${ts} run: ${event.message}; retrying in ${event.retryInMs}ms`
+    case 'stop':
+      return `${ts} run: stopped`
+  }
+}
