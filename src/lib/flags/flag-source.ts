@@ -1,0 +1,189 @@
+// The LaunchDarkly evaluation engine behind one interface (flags-spec §21): a flag-data file
+// (the SDK's file data source, offline), live LaunchDarkly (SDK key), or TestData in unit tests.
+// Events are never sent; SDK log lines go to a callback, never to stdout.
+
+import {readFile} from 'node:fs/promises'
+import {resolve as resolvePath} from 'node:path'
+
+import {
+  init,
+  integrations,
+  type LDClient,
+  type LDContext,
+  type LDEvaluationReason,
+  type LDLogger,
+  type LDOptions,
+} from '@launchdarkly/node-server-sdk'
+
+import {FlagSourceError} from './errors.js'
+import {isPlainObject} from './file-segments.js'
+
+export interface FlagDetail {
+  readonly value: unknown
+  readonly variationIndex: number | null
+  readonly reason: LDEvaluationReason
+}
+
+export interface FlagSource {
+  /** Untyped evaluation: the default may be of any type (we pass formatted strings). */
+  variationDetail(flagKey: string, context: LDContext, defaultValue: unknown): Promise<FlagDetail>
+  /** Every flag for one context in one call (fast path for the per-object passes). */
+  allFlags(context: LDContext): Promise<FlagSet>
+  close(): void
+}
+
+/** All flags evaluated for one context; {@link FlagSet.detail} applies a default like `variationDetail`. */
+export class FlagSet {
+  constructor(private readonly details: ReadonlyMap<string, FlagDetail>) {}
+
+  /** Same result as `variationDetail(flagKey, context, defaultValue)` for the context of this set. */
+  detail(flagKey: string, defaultValue: unknown): FlagDetail {
+    const found = this.details.get(flagKey)
+    if (!found)
+      return {value: defaultValue, variationIndex: null, reason: {kind: 'ERROR', errorKind: 'FLAG_NOT_FOUND'}}
+    // No variation (an error, or off without an off variation): the SDK serves the default.
+    return found.variationIndex === null ? {...found, value: defaultValue} : found
+  }
+}
+
+export type SdkLogLevel = 'error' | 'warn'
+
+export interface FlagSourceOptions {
+  /** A LaunchDarkly flag-data JSON file (`{"flags": …, "segments": …}` or `{"flagValues": …}`). */
+  readonly flagsFile?: string
+  /** A LaunchDarkly server-side SDK key: evaluate against live LaunchDarkly (streaming). Never printed. */
+  readonly sdkKey?: string
+  /** With an SDK key: send every SDK request to this base URI instead (a LaunchDarkly Relay Proxy). */
+  readonly baseUri?: string
+  /** Programmatic flags (unit tests). */
+  readonly testData?: integrations.TestData
+  /** How long to wait for initialization; default 10 s. */
+  readonly timeoutMs?: number
+  /** Receives the SDK's warnings and errors. */
+  readonly onLog?: (level: SdkLogLevel, message: string) => void
+}
+
+const DEFAULT_TIMEOUT_MS = 10_000
+/** The SDK needs some key even when a file is the only data source; it is never sent anywhere. */
+const OFFLINE_SDK_KEY = 'mzcluster-offline'
+
+/**
+ * A logger for the SDK. "Unknown feature flag" is dropped: a missing flag is the normal silent case
+ * (the parameter keeps its env-wide value) and the evaluation reason already says FLAG_NOT_FOUND.
+ */
+export function sdkLogger(onLog: (level: SdkLogLevel, message: string) => void = () => {}): LDLogger {
+  const forward =
+    (level: SdkLogLevel) =>
+    (...args: unknown[]) => {
+      const message = args.map(String).join(' ')
+      if (!message.startsWith('Unknown feature flag')) onLog(level, message)
+    }
+  return {error: forward('error'), warn: forward('warn'), info: () => {}, debug: () => {}}
+}
+
+/** Client options for a flag-data file: file data source, no events, no diagnostics (not `offline`). */
+export function fileClientOptions(path: string, logger: LDLogger): LDOptions {
+  const factory = new integrations.FileDataSourceFactory({paths: [path], autoUpdate: false})
+  return {updateProcessor: factory.getFactory(), sendEvents: false, diagnosticOptOut: true, logger}
+}
+
+/** Read and shape-check a flag-data file so a mistake is one clear line, not an SDK stack trace. */
+async function checkFlagsFile(path: string): Promise<void> {
+  let text: string
+  try {
+    text = await readFile(path, 'utf8')
+  } catch (error) {
+    throw new FlagSourceError(`cannot read flags file ${path}: ${(error as Error).message}`, 2)
+  }
+  let document: unknown
+  try {
+    document = JSON.parse(text)
+  } catch (error) {
+    throw new FlagSourceError(`flags file ${path} is not valid JSON: ${(error as Error).message}`, 2)
+  }
+  if (!isPlainObject(document)) throw new FlagSourceError(`flags file ${path} must hold a JSON object`, 2)
+  for (const section of ['flags', 'flagValues', 'segments']) {
+    const value = document[section]
+    if (value !== undefined && !isPlainObject(value)) {
+      throw new FlagSourceError(
+        `flags file ${path}: "${section}" must be an object keyed by flag or segment key`,
+        2,
+      )
+    }
+  }
+  for (const [key, flag] of Object.entries((document.flags ?? {}) as Record<string, unknown>)) {
+    if (!isPlainObject(flag) || !Array.isArray(flag.variations)) {
+      throw new FlagSourceError(
+        `flags file ${path}: flag ${JSON.stringify(key)} needs a "variations" array`,
+        2,
+      )
+    }
+  }
+}
+
+/** `text` with every occurrence of `secret` masked (the SDK key must never reach a terminal or log). */
+export function redactSecret(text: string, secret: string | undefined): string {
+  return secret ? text.split(secret).join('***') : text
+}
+
+/** Open exactly one flag source and wait until it has its flags. Throws {@link FlagSourceError}. */
+export async function openFlagSource(options: FlagSourceOptions): Promise<FlagSource> {
+  const modes = [options.flagsFile, options.sdkKey, options.testData].filter((m) => m !== undefined)
+  if (modes.length !== 1) throw new FlagSourceError('give exactly one of a flags file or an SDK key', 2)
+  const onLog = options.onLog
+  const logger = sdkLogger(onLog && ((level, message) => onLog(level, redactSecret(message, options.sdkKey))))
+  let client: LDClient
+  let what: string
+  if (options.flagsFile !== undefined) {
+    const path = resolvePath(options.flagsFile)
+    await checkFlagsFile(path)
+    client = init(OFFLINE_SDK_KEY, fileClientOptions(path, logger))
+    what = `flags file ${path}`
+  } else if (options.testData !== undefined) {
+    client = init(OFFLINE_SDK_KEY, {
+      updateProcessor: options.testData.getFactory(),
+      sendEvents: false,
+      diagnosticOptOut: true,
+      logger,
+    })
+    what = 'test data'
+  } else {
+    const relay = options.baseUri === undefined ? {} : {baseUri: options.baseUri, streamUri: options.baseUri, eventsUri: options.baseUri}
+    client = init(options.sdkKey ?? '', {sendEvents: false, diagnosticOptOut: true, logger, ...relay})
+    what = options.baseUri === undefined ? 'LaunchDarkly' : `LaunchDarkly via ${options.baseUri}`
+  }
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
+  try {
+    await client.waitForInitialization({timeout: timeoutMs / 1000})
+  } catch (error) {
+    client.close()
+    const reason = redactSecret(error instanceof Error ? error.message : String(error), options.sdkKey)
+    const exitCode = options.flagsFile === undefined ? 1 : 2 // a bad file is bad input; a network is not
+    throw new FlagSourceError(
+      `cannot load flags from ${what} (waited up to ${timeoutMs} ms): ${reason}`,
+      exitCode,
+    )
+  }
+  return wrapClient(client)
+}
+
+function wrapClient(client: LDClient): FlagSource {
+  return {
+    async variationDetail(flagKey, context, defaultValue) {
+      const detail = await client.variationDetail(flagKey, context, defaultValue)
+      return {value: detail.value, variationIndex: detail.variationIndex ?? null, reason: detail.reason}
+    },
+    async allFlags(context) {
+      const state = await client.allFlagsState(context, {withReasons: true})
+      if (!state.valid) throw new FlagSourceError('LaunchDarkly could not evaluate flags (client not ready?)')
+      const meta = (state.toJSON() as {$flagsState?: Record<string, {variation?: number}>}).$flagsState ?? {}
+      const details = new Map<string, FlagDetail>()
+      for (const [key, {variation}] of Object.entries(meta)) {
+        const reason = state.getFlagReason(key) ?? {kind: 'ERROR', errorKind: 'EXCEPTION'}
+        details.set(key, {value: state.getFlagValue(key), variationIndex: variation ?? null, reason})
+      }
+      return new FlagSet(details)
+    },
+    close: () => client.close(),
+  }
+}
