@@ -15,6 +15,7 @@ Several run processes against one server are safe (every apply is compare-and-ap
 
   static override flags = {
     interval: Flags.string({summary: 'Tick interval (default: cluster_controller_tick_interval).', helpValue: 'DURATION'}),
+    'poll-only': Flags.boolean({summary: 'Do not listen for catalog notifications; tick only on the interval.'}),
   }
 
   public async run(): Promise<void> {
@@ -35,6 +36,7 @@ Several run processes against one server are safe (every apply is compare-and-ap
     try {
       await runController(db, {
         intervalMs,
+        pollOnly: this.flags['poll-only'],
         signal: abort.signal,
         log: (event) => process.stderr.write(`${formatRunEvent(event, json)}\n`),
         reconnect: db.kind === 'server' ? () => openCatalog(this.catalogLocation) : undefined,

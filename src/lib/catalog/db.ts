@@ -36,6 +36,19 @@ export interface Db extends Queryable {
 
 const RETRYABLE = new Set(['40001', '40P01'])
 
+/**
+ * Fault injection for the crash tests: with MZCLUSTER_FAULT_KILL_AT=N the process kills itself
+ * (SIGKILL, no clean-up) just before sending its N-th statement, so tests can stop a tick or an
+ * alter between any two statements, inside or outside a transaction.
+ */
+const killAt = Number.parseInt(process.env.MZCLUSTER_FAULT_KILL_AT ?? '', 10)
+let statementsSent = 0
+
+export function beforeStatement(): void {
+  statementsSent++
+  if (statementsSent === killAt) process.kill(process.pid, 'SIGKILL')
+}
+
 export function isRetryable(error: unknown): boolean {
   return typeof error === 'object' && error !== null && RETRYABLE.has(String((error as {code?: unknown}).code))
 }

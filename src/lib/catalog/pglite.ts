@@ -7,7 +7,7 @@ import {dirname} from 'node:path'
 import type {PGlite} from '@electric-sql/pglite'
 import {CatalogError} from '../errors.js'
 import type {Db, Queryable, Row, TransactionOptions} from './db.js'
-import {withRetries} from './db.js'
+import {beforeStatement, withRetries} from './db.js'
 import type {DirectoryLock} from './lock.js'
 import {lockDirectory} from './lock.js'
 
@@ -36,13 +36,19 @@ export function embeddedState(dir: string): EmbeddedState {
 export async function openEmbedded(dir: string, options: OpenEmbeddedOptions = {}): Promise<Db> {
   const state = embeddedState(dir)
   if (state === 'foreign') {
-    throw new CatalogError(`${dir} is not an mzcluster catalog (it is a non-empty directory without a database in it)`, {
-      code: 'NOT_A_CATALOG',
-      hint: 'point --catalog at a catalog directory, or at an empty or new one and run `mzcluster catalog init`',
-    })
+    throw new CatalogError(
+      `${dir} is not an mzcluster catalog (it is a non-empty directory without a database in it)`,
+      {
+        code: 'NOT_A_CATALOG',
+        hint: 'point --catalog at a catalog directory, or at an empty or new one and run `mzcluster catalog init`',
+      },
+    )
   }
   if ((state === 'missing' || state === 'empty') && !options.create) {
-    throw new CatalogError(`no catalog at ${dir}`, {code: 'CATALOG_MISSING', hint: 'create it with `mzcluster catalog init`'})
+    throw new CatalogError(`no catalog at ${dir}`, {
+      code: 'CATALOG_MISSING',
+      hint: 'create it with `mzcluster catalog init`',
+    })
   }
   mkdirSync(dirname(dir), {recursive: true, mode: 0o700})
   const lock = await lockDirectory(dir, options.lockWaitMs)
@@ -56,7 +62,9 @@ export async function openEmbedded(dir: string, options: OpenEmbeddedOptions = {
   } catch (error) {
     lock.release()
     if (error instanceof CatalogError) throw error
-    throw new CatalogError(`cannot open the embedded catalog at ${dir}: ${(error as Error).message}`, {code: 'CATALOG_OPEN_FAILED'})
+    throw new CatalogError(`cannot open the embedded catalog at ${dir}: ${(error as Error).message}`, {
+      code: 'CATALOG_OPEN_FAILED',
+    })
   }
 }
 
@@ -77,11 +85,13 @@ class EmbeddedDb implements Db {
   ) {}
 
   async query<T = Row>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
+    beforeStatement()
     this.statementCount++
     return (await this.pglite.query<T>(sql, params as unknown[])).rows
   }
 
   async exec(sql: string): Promise<void> {
+    beforeStatement()
     this.statementCount++
     await this.pglite.exec(sql)
   }
@@ -92,6 +102,7 @@ class EmbeddedDb implements Db {
         this.pglite.transaction(async (inner) => {
           const tx: Queryable = {
             query: async <R = Row>(sql: string, params: readonly unknown[] = []) => {
+              beforeStatement()
               this.statementCount++
               return (await inner.query<R>(sql, params as unknown[])).rows
             },

@@ -4,13 +4,18 @@
 import type {Pool, PoolClient} from 'pg'
 import {CatalogError} from '../errors.js'
 import type {Db, Queryable, Row, TransactionOptions} from './db.js'
-import {withRetries} from './db.js'
+import {beforeStatement, withRetries} from './db.js'
 import {redactUrl} from './location.js'
 
 export async function openServer(url: string): Promise<Db> {
   const pg = (await import('pg')).default
   pg.types.setTypeParser(20, (value: string) => Number(value))
-  const pool = new pg.Pool({connectionString: url, max: 4, connectionTimeoutMillis: 10_000, application_name: 'mzcluster'})
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 4,
+    connectionTimeoutMillis: 10_000,
+    application_name: 'mzcluster',
+  })
   // An idle client's error (server restart) must not crash the process; the next query reconnects.
   pool.on('error', () => {})
   const location = redactUrl(url)
@@ -50,6 +55,7 @@ class ServerDb implements Db {
   ) {}
 
   async query<T = Row>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
+    beforeStatement()
     this.statementCount++
     try {
       return (await this.pool.query(sql, params as unknown[])).rows as T[]
@@ -59,6 +65,7 @@ class ServerDb implements Db {
   }
 
   async exec(sql: string): Promise<void> {
+    beforeStatement()
     this.statementCount++
     try {
       await this.pool.query(sql)
@@ -77,19 +84,23 @@ class ServerDb implements Db {
       }
       const tx: Queryable = {
         query: async <R = Row>(sql: string, params: readonly unknown[] = []) => {
+          beforeStatement()
           this.statementCount++
           return (await client.query(sql, params as unknown[])).rows as R[]
         },
       }
       let broken = false
       try {
+        beforeStatement()
         this.statementCount++
         await client.query('BEGIN')
         const result = await fn(tx)
+        beforeStatement()
         this.statementCount++
         await client.query('COMMIT')
         return result
       } catch (error) {
+        beforeStatement()
         this.statementCount++
         await client.query('ROLLBACK').catch(() => {
           broken = true
@@ -101,7 +112,11 @@ class ServerDb implements Db {
     }, options.attempts)
   }
 
-  async listen(channel: string, onNotify: (payload: string) => void, onError?: (error: Error) => void): Promise<() => Promise<void>> {
+  async listen(
+    channel: string,
+    onNotify: (payload: string) => void,
+    onError?: (error: Error) => void,
+  ): Promise<() => Promise<void>> {
     let client: PoolClient
     try {
       client = await this.pool.connect()
@@ -130,14 +145,20 @@ class ServerDb implements Db {
   private wrap(error: unknown): unknown {
     const code = (error as {code?: string}).code
     if (code && /^(08|57P)/.test(code)) {
-      return new CatalogError(`lost the connection to the catalog server at ${this.location}: ${describe(error, this.url)}`, {
-        code: 'CATALOG_UNREACHABLE',
-      })
+      return new CatalogError(
+        `lost the connection to the catalog server at ${this.location}: ${describe(error, this.url)}`,
+        {
+          code: 'CATALOG_UNREACHABLE',
+        },
+      )
     }
     if (code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'ENOTFOUND') {
-      return new CatalogError(`cannot reach the catalog server at ${this.location}: ${describe(error, this.url)}`, {
-        code: 'CATALOG_UNREACHABLE',
-      })
+      return new CatalogError(
+        `cannot reach the catalog server at ${this.location}: ${describe(error, this.url)}`,
+        {
+          code: 'CATALOG_UNREACHABLE',
+        },
+      )
     }
     return error
   }

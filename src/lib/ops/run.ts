@@ -22,6 +22,8 @@ export interface RunOptions {
   readonly intervalMs?: number
   readonly signal: AbortSignal
   readonly log: (event: RunEvent) => void
+  /** Do not LISTEN: tick only on the interval (for comparison, or servers without NOTIFY). */
+  readonly pollOnly?: boolean
   /** Reopen the catalog after a lost connection (server catalogs). */
   readonly reconnect?: () => Promise<Db>
 }
@@ -105,7 +107,7 @@ export async function runController(initialDb: Db, options: RunOptions): Promise
   let backoffMs = 500
 
   const listen = async () => {
-    if (db.kind !== 'server' || listener.stop) return
+    if (db.kind !== 'server' || options.pollOnly || listener.stop) return
     listener.stop = await db.listen(
       CATALOG_CHANNEL,
       (payload) => {
@@ -119,7 +121,7 @@ export async function runController(initialDb: Db, options: RunOptions): Promise
     )
   }
 
-  options.log({event: 'start', holder, listening: db.kind === 'server'})
+  options.log({event: 'start', holder, listening: db.kind === 'server' && !options.pollOnly})
   while (!options.signal.aborted) {
     let intervalMs = options.intervalMs ?? 5000
     try {
@@ -194,7 +196,7 @@ export function formatRunEvent(event: RunEvent, json: boolean, nowMs = Date.now(
   }
   switch (event.event) {
     case 'start':
-      return `${ts} run: started as ${event.holder}${event.listening ? ', listening on mzcluster_catalog' : ' (polling: embedded catalog)'}`
+      return `${ts} run: started as ${event.holder}${event.listening ? ', listening on mzcluster_catalog' : ' (polling only)'}`
     case 'leader':
       return `${ts} run: leading (lease held)`
     case 'standby':
