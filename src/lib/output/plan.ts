@@ -18,6 +18,7 @@ import type {
   PlannedDrop,
   TickReport,
 } from '../controller/report.js'
+import {createAuditReason} from '../controller/reconcile.js'
 import {makeStyle, showControls, type Style} from './style.js'
 import {formatDuration, formatTimestamp} from './time.js'
 
@@ -36,20 +37,7 @@ export const SKIPPED_NOTE = 'skipped: its state write was rejected'
 const REASON_COLUMN = 50
 
 /** Create reasons in the audit log's vocabulary (controller-spec §7.3). */
-export function auditReason(
-  reason: CreateReason,
-): 'manual' | 'reconfiguration' | 'hydration-burst' | 'schedule' {
-  switch (reason.kind) {
-    case 'baseline':
-      return 'manual'
-    case 'graceful-reconfiguration':
-      return 'reconfiguration'
-    case 'hydration-burst':
-      return 'hydration-burst'
-    case 'on-refresh':
-      return 'schedule'
-  }
-}
+export const auditReason = createAuditReason
 
 // ---------------------------------------------------------------------------------------------
 // Counting
