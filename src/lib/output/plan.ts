@@ -5,7 +5,6 @@
 import type {
   BurstAudit,
   BurstRecord,
-  CreateReason,
   Logging,
   ReconfigurationAudit,
   ReconfigurationRecord,
