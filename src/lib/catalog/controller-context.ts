@@ -29,7 +29,7 @@ import {burstToJson, clusterState, loggingToJson, reconfigurationToJson} from '.
 import type {Db, Queryable} from './db.js'
 import {SystemParameters} from './parameters.js'
 import type {RefreshMvRow, SignalSource} from './signals.js'
-import {clustersWithHydratableObjects, hydratedReplicas, refreshMaterializedViews} from './signals.js'
+import {clustersWithHydratableObjects, hydratedReplicas, refreshMaterializedViews, signalSource} from './signals.js'
 
 export interface CatalogContextOptions {
   /** A fixed "now" (`--now`); otherwise the wall clock at each read. */
@@ -113,12 +113,7 @@ export class CatalogControllerCtx implements ClusterControllerCtx {
   }
 
   private async signalSource(): Promise<SignalSource> {
-    const parameters = await this.systemParameters()
-    return {
-      kind: parameters.string('signal_source') === 'simulated' ? 'simulated' : 'catalog',
-      simulatedDelayMs: parameters.number('simulated_hydration_delay'),
-      nowMs: this.latchedNowMs,
-    }
+    return signalSource(await this.systemParameters(), this.latchedNowMs)
   }
 
   async liveSignals(

@@ -5,6 +5,7 @@
 // a replica is online and hydrated once `now >= created_at + simulated_hydration_delay`.
 
 import type {Queryable} from './db.js'
+import type {SystemParameters} from './parameters.js'
 
 export interface SignalSource {
   readonly kind: 'catalog' | 'simulated'
@@ -12,22 +13,47 @@ export interface SignalSource {
   readonly nowMs: number
 }
 
-const CATALOG_HYDRATED = `
-  SELECT r.cluster_id, r.id
+/** The signal source the system parameters select, as of `nowMs`. */
+export function signalSource(parameters: SystemParameters, nowMs: number): SignalSource {
+  return {
+    kind: parameters.string('signal_source') === 'simulated' ? 'simulated' : 'catalog',
+    simulatedDelayMs: parameters.number('simulated_hydration_delay'),
+    nowMs,
+  }
+}
+
+/** Simulated signals: a replica is online and hydrated once its delay has passed. */
+export function simulatedHydrated(createdAtMs: number, source: SignalSource): boolean {
+  return createdAtMs + source.simulatedDelayMs <= source.nowMs
+}
+
+/** Object types that hydrate on a replica; webhook sources never do. */
+export const HYDRATABLE_OBJECT_TYPES = ['index', 'materialized-view', 'source', 'sink'] as const
+
+const HYDRATABLE_LIST = HYDRATABLE_OBJECT_TYPES.map((type) => `'${type}'`).join(', ')
+
+/**
+ * `SELECT replica_id, cluster_id` of the replicas hydrated by reported signals. `where` is an extra
+ * condition over `r` (mzcluster.replicas) whose parameters are the caller's. A replica with no
+ * status report is offline; an object with no hydration report for the replica is not hydrated.
+ */
+export function hydratedReplicasSql(where = 'true'): string {
+  return `SELECT r.id AS replica_id, r.cluster_id
   FROM mzcluster.replicas r
-  JOIN mzcluster.replica_status s ON s.replica_id = r.id AND s.online
-  WHERE r.cluster_id = ANY($1)
+  JOIN mzcluster.replica_status rs ON rs.replica_id = r.id AND rs.online
+  WHERE (${where})
     AND NOT EXISTS (
       SELECT 1 FROM mzcluster.objects o
       WHERE o.cluster_id = r.cluster_id
-        AND o.type <> 'webhook-source'
+        AND o.type IN (${HYDRATABLE_LIST})
         AND (o.replica_id IS NULL OR o.replica_id = r.id)
         AND NOT EXISTS (
-          SELECT 1 FROM mzcluster.object_hydration h
-          WHERE h.replica_id = r.id AND h.object_id = o.id AND h.hydrated))`
+          SELECT 1 FROM mzcluster.object_hydration oh
+          WHERE oh.replica_id = r.id AND oh.object_id = o.id AND oh.hydrated))`
+}
 
 const SIMULATED_HYDRATED = `
-  SELECT r.cluster_id, r.id FROM mzcluster.replicas r
+  SELECT r.id AS replica_id, r.cluster_id FROM mzcluster.replicas r
   WHERE r.cluster_id = ANY($1) AND r.created_at + $2 <= $3`
 
 /** Hydrated replicas per cluster, for the given clusters. */
@@ -36,30 +62,17 @@ export async function hydratedReplicas(q: Queryable, clusterIds: readonly string
   if (clusterIds.length === 0) return result
   const rows =
     source.kind === 'simulated'
-      ? await q.query<{cluster_id: string; id: string}>(SIMULATED_HYDRATED, [clusterIds, source.simulatedDelayMs, source.nowMs])
-      : await q.query<{cluster_id: string; id: string}>(CATALOG_HYDRATED, [clusterIds])
-  for (const row of rows) result.get(row.cluster_id)?.add(row.id)
+      ? await q.query<{cluster_id: string; replica_id: string}>(SIMULATED_HYDRATED, [clusterIds, source.simulatedDelayMs, source.nowMs])
+      : await q.query<{cluster_id: string; replica_id: string}>(hydratedReplicasSql('r.cluster_id = ANY($1)'), [clusterIds])
+  for (const row of rows) result.get(row.cluster_id)?.add(row.replica_id)
   return result
-}
-
-/** Online state per replica, for display (simulated: online once hydrated). */
-export async function onlineReplicas(q: Queryable, clusterIds: readonly string[], source: SignalSource): Promise<Set<string>> {
-  if (clusterIds.length === 0) return new Set()
-  const rows =
-    source.kind === 'simulated'
-      ? await q.query<{id: string}>(SIMULATED_HYDRATED.replace('r.cluster_id, r.id', 'r.id'), [clusterIds, source.simulatedDelayMs, source.nowMs])
-      : await q.query<{id: string}>(
-          'SELECT r.id FROM mzcluster.replicas r JOIN mzcluster.replica_status s ON s.replica_id = r.id AND s.online WHERE r.cluster_id = ANY($1)',
-          [clusterIds],
-        )
-  return new Set(rows.map((row) => row.id))
 }
 
 /** Clusters (of the given ones) with at least one hydratable object bound. */
 export async function clustersWithHydratableObjects(q: Queryable, clusterIds: readonly string[]): Promise<Set<string>> {
   if (clusterIds.length === 0) return new Set()
   const rows = await q.query<{cluster_id: string}>(
-    "SELECT DISTINCT cluster_id FROM mzcluster.objects WHERE cluster_id = ANY($1) AND type <> 'webhook-source'",
+    `SELECT DISTINCT cluster_id FROM mzcluster.objects WHERE cluster_id = ANY($1) AND type IN (${HYDRATABLE_LIST})`,
     [clusterIds],
   )
   return new Set(rows.map((row) => row.cluster_id))

@@ -1,0 +1,42 @@
+import {Args} from '@oclif/core'
+import {BaseCommand} from '../../base-command.js'
+import {clusterCreateFlags, clusterOptionInput} from '../../lib/ddl/cluster-flags.js'
+import type {ClusterView} from '../../lib/ddl/show.js'
+
+export default class ClusterCreate extends BaseCommand<typeof ClusterCreate> {
+  static override summary = 'Create a managed or unmanaged cluster.'
+  static override description =
+    'A managed cluster stores its realized configuration only; the controller creates its replicas on its next tick (`mzcluster tick`, or a running `mzcluster run`). An unmanaged cluster has no size or replication factor: add replicas with `mzcluster replica create`. Names may hold any characters except control characters; quote them for the shell.'
+
+  static override examples = [
+    '<%= config.bin %> <%= command.id %> prod --size 100cc',
+    '<%= config.bin %> <%= command.id %> prod --size 200cc --replication-factor 2 --availability-zones use1-az1,use1-az2',
+    '<%= config.bin %> <%= command.id %> ingest --size 100cc --hydration-size 800cc --linger 10m',
+    '<%= config.bin %> <%= command.id %> nightly --size 400cc --schedule on-refresh --hydration-time-estimate 15m',
+    '<%= config.bin %> <%= command.id %> analytics --size 100cc --feature enable_eager_delta_joins=on',
+    '<%= config.bin %> <%= command.id %> scratch --unmanaged',
+  ]
+
+  static override args = {
+    name: Args.string({description: 'Cluster name.', required: true}),
+  }
+
+  static override flags = clusterCreateFlags
+
+  public async run(): Promise<ClusterView> {
+    const {parseClusterOptions} = await import('../../lib/ddl/cluster-options.js')
+    const spec = parseClusterOptions(clusterOptionInput(this.flags))
+    const db = await this.catalog()
+    const {createCluster} = await import('../../lib/ddl/clusters.js')
+    const {showClusterById} = await import('../../lib/ddl/show.js')
+    const row = await createCluster(db, this.args.name, spec)
+    const view = await showClusterById(db, row.id)
+    if (!view) throw new Error(`cluster ${row.id} vanished after creation`)
+    this.note(
+      spec.managed
+        ? `Created cluster ${JSON.stringify(view.name)} (${view.id}): ${view.size}, replication factor ${view.replication_factor}; the controller creates its replicas on its next tick.`
+        : `Created unmanaged cluster ${JSON.stringify(view.name)} (${view.id}); add replicas with \`mzcluster replica create\`.`,
+    )
+    return view
+  }
+}

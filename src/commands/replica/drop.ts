@@ -1,0 +1,30 @@
+import {Args} from '@oclif/core'
+import {BaseCommand} from '../../base-command.js'
+import type {ReplicaDropResult} from '../../lib/ddl/replicas.js'
+
+export default class ReplicaDrop extends BaseCommand<typeof ReplicaDrop> {
+  static override summary = 'Drop a replica of an unmanaged cluster.'
+  static override description =
+    'Does not ask for confirmation: managing replicas by hand is the routine way of running an unmanaged cluster, and a replica holds no durable state. Replicas of managed clusters belong to the controller: change them with `mzcluster cluster alter`.'
+
+  static override examples = [
+    '<%= config.bin %> <%= command.id %> scratch.r1',
+    '<%= config.bin %> <%= command.id %> \'"my.cluster".r1\'',
+  ]
+
+  static override args = {
+    replica: Args.string({description: 'CLUSTER.REPLICA', required: true}),
+  }
+
+  public async run(): Promise<ReplicaDropResult> {
+    const {parseReplicaRef} = await import('../../lib/input/names.js')
+    const ref = parseReplicaRef(this.args.replica)
+    const db = await this.catalog()
+    const {dropReplica} = await import('../../lib/ddl/replicas.js')
+    const result = await dropReplica(db, ref)
+    this.note(
+      `Dropped replica ${JSON.stringify(result.replica_name)} (${result.replica_id}) of cluster ${JSON.stringify(result.cluster_name)}.`,
+    )
+    return result
+  }
+}

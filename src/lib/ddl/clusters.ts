@@ -1,0 +1,286 @@
+// Cluster DDL: create (managed or unmanaged) and drop. Every write is one transaction that also
+// appends its audit events and notifies a running controller. Creating a managed cluster writes
+// its realized config only: the controller creates the replicas on its next tick.
+
+import type {AuditEvent} from '../catalog/audit.js'
+import {appendAudit, notifyCatalogChange} from '../catalog/audit.js'
+import type {ClusterRow, ReplicaRow} from '../catalog/cluster-rows.js'
+import {loggingToJson, policyToJson, scheduleToJson} from '../catalog/cluster-rows.js'
+import type {Db, Queryable} from '../catalog/db.js'
+import {findCluster, requireSize} from '../catalog/lookup.js'
+import {UsageError} from '../errors.js'
+import {validateName} from '../input/names.js'
+import type {ClusterSpec} from './cluster-options.js'
+import {SystemParameters} from '../catalog/parameters.js'
+
+/** Names with this prefix belong to builtin clusters (as in Materialize). */
+export const RESERVED_PREFIX = 'mz_'
+
+export interface WriteOptions {
+  /** The time written to created_at and the audit log (default: now). */
+  readonly nowMs?: number
+}
+
+/** Create a cluster; returns its row. Nothing is written when a validation fails. */
+export async function createCluster(
+  db: Db,
+  name: string,
+  spec: ClusterSpec,
+  options: WriteOptions = {},
+): Promise<ClusterRow> {
+  validateName('cluster', name)
+  const nowMs = options.nowMs ?? Date.now()
+  try {
+    return await db.transaction(async (tx) => {
+      await requireNameFree(tx, name)
+      if (name.startsWith(RESERVED_PREFIX)) {
+        throw new UsageError(
+          `cluster name ${JSON.stringify(name)} is reserved: names starting with mz_ belong to builtin clusters`,
+          {
+            code: 'RESERVED_NAME',
+          },
+        )
+      }
+      if (spec.managed) {
+        await requireSize(tx, spec.size, '--size')
+        if (spec.autoScalingPolicy?.onHydration) {
+          await requireSize(tx, spec.autoScalingPolicy.onHydration.hydrationSize, '--hydration-size')
+        }
+        await requireReplicaLimit(tx, name, spec.replicationFactor)
+      }
+      const [row] = await tx.query<ClusterRow>(
+        `INSERT INTO mzcluster.clusters (id, ord, name, managed, size, replication_factor, availability_zones, logging,
+                                         schedule, auto_scaling_strategy, features, created_at)
+         SELECT 'u' || n, n, $1, $2, $3, $4, $5::jsonb, $6::jsonb, $7::jsonb, $8::jsonb, $9::jsonb, $10
+           FROM (SELECT nextval('mzcluster.user_cluster_ids') AS n) seq
+         RETURNING *`,
+        [
+          name,
+          spec.managed,
+          spec.managed ? spec.size : null,
+          spec.managed ? spec.replicationFactor : null,
+          JSON.stringify(spec.managed ? spec.availabilityZones : []),
+          JSON.stringify(loggingToJson(spec.managed ? spec.logging : {logLogging: false, intervalMs: 1000})),
+          JSON.stringify(scheduleToJson(spec.managed ? spec.schedule : {kind: 'manual'})),
+          JSON.stringify(spec.managed ? policyToJson(spec.autoScalingPolicy) : null),
+          JSON.stringify(spec.features),
+          nowMs,
+        ],
+      )
+      if (row === undefined) throw new Error('INSERT … RETURNING returned no row')
+      await appendAudit(
+        tx,
+        [{eventType: 'create', objectType: 'cluster', details: clusterAuditDetails(row)}],
+        nowMs,
+      )
+      await notifyCatalogChange(
+        tx,
+        JSON.stringify({event: 'create', object_type: 'cluster', cluster_id: row.id}),
+      )
+      return row
+    })
+  } catch (error) {
+    // A concurrent create of the same name lost the race on the UNIQUE constraint.
+    if ((error as {code?: unknown}).code === '23505') throw clusterExistsError(name)
+    throw error
+  }
+}
+
+export interface DropOptions extends WriteOptions {
+  /** Drop the objects bound to the cluster too (otherwise their presence refuses the drop). */
+  readonly cascade?: boolean
+  /** Refuse unless the cluster still has this id (it was confirmed by id; the name may be re-used). */
+  readonly expectedId?: string
+}
+
+export interface BoundObject {
+  id: string
+  name: string
+  type: string
+}
+
+/** What dropping a cluster takes with it (shown before confirmation, returned after). */
+export interface ClusterDropPlan {
+  readonly cluster: ClusterRow
+  readonly replicas: readonly ReplicaRow[]
+  readonly objects: readonly BoundObject[]
+}
+
+/** The `cluster drop --json` result. */
+export interface ClusterDropResult {
+  cluster_id: string
+  cluster_name: string
+  dropped_replicas: {id: string; name: string; size: string | null}[]
+  dropped_objects: BoundObject[]
+}
+
+/** Validate a drop and list what it would remove; throws when it would be refused. */
+export async function planClusterDrop(
+  q: Queryable,
+  name: string,
+  options: {cascade?: boolean; forUpdate?: boolean} = {},
+): Promise<ClusterDropPlan> {
+  const cluster = await findCluster(q, name, {forUpdate: options.forUpdate})
+  if (cluster.builtin) {
+    throw new UsageError(`cannot drop builtin cluster ${JSON.stringify(name)}`, {code: 'BUILTIN_CLUSTER'})
+  }
+  const replicas = await q.query<ReplicaRow>(
+    'SELECT * FROM mzcluster.replicas WHERE cluster_id = $1 ORDER BY ord, id',
+    [cluster.id],
+  )
+  const objects = await q.query<BoundObject & Record<string, unknown>>(
+    'SELECT id, name, type FROM mzcluster.objects WHERE cluster_id = $1 ORDER BY ord, id',
+    [cluster.id],
+  )
+  if (objects.length > 0 && !options.cascade) {
+    const listed = objects
+      .slice(0, 3)
+      .map((o) => JSON.stringify(o.name))
+      .join(', ')
+    const more = objects.length > 3 ? ` and ${objects.length - 3} more` : ''
+    throw new UsageError(
+      `cluster ${JSON.stringify(name)} still has ${objects.length} object${objects.length === 1 ? '' : 's'} bound to it (${listed}${more})`,
+      {
+        code: 'CLUSTER_NOT_EMPTY',
+        hint: 'drop them first with `mzcluster object drop`, or pass --cascade to drop them too',
+      },
+    )
+  }
+  return {
+    cluster,
+    replicas,
+    objects: objects.map(({id, name: objectName, type}) => ({id, name: objectName, type})),
+  }
+}
+
+/** Drop a cluster with its replicas (and, with cascade, its objects), audited, in one transaction. */
+export async function dropCluster(
+  db: Db,
+  name: string,
+  options: DropOptions = {},
+): Promise<ClusterDropResult> {
+  const nowMs = options.nowMs ?? Date.now()
+  return db.transaction(async (tx) => {
+    const {cluster, replicas, objects} = await planClusterDrop(tx, name, {
+      cascade: options.cascade,
+      forUpdate: true,
+    })
+    if (options.expectedId !== undefined && cluster.id !== options.expectedId) {
+      throw new UsageError(
+        `cluster ${JSON.stringify(name)} was re-created while the drop was being confirmed; nothing dropped`,
+        {
+          code: 'CLUSTER_CHANGED',
+          hint: 'run the drop again',
+        },
+      )
+    }
+    if (objects.length > 0)
+      await tx.query('DELETE FROM mzcluster.objects WHERE cluster_id = $1', [cluster.id])
+    // Replicas, their status and hydration reports go with the cluster (ON DELETE CASCADE).
+    await tx.query('DELETE FROM mzcluster.clusters WHERE id = $1', [cluster.id])
+    const events: AuditEvent[] = [
+      ...objects.map((object): AuditEvent => ({
+        eventType: 'drop',
+        objectType: 'object',
+        details: {
+          object_id: object.id,
+          object_name: object.name,
+          type: object.type,
+          cluster_id: cluster.id,
+          cluster_name: cluster.name,
+          reason: 'cascade',
+        },
+      })),
+      ...replicas.map((replica) => replicaAuditEvent('drop', cluster, replica)),
+      {
+        eventType: 'drop',
+        objectType: 'cluster',
+        details: {...clusterAuditDetails(cluster), cascade: Boolean(options.cascade)},
+      },
+    ]
+    await appendAudit(tx, events, nowMs)
+    await notifyCatalogChange(
+      tx,
+      JSON.stringify({event: 'drop', object_type: 'cluster', cluster_id: cluster.id}),
+    )
+    return {
+      cluster_id: cluster.id,
+      cluster_name: cluster.name,
+      dropped_replicas: replicas.map((replica) => ({id: replica.id, name: replica.name, size: replica.size})),
+      dropped_objects: [...objects],
+    }
+  })
+}
+
+/** The audit event of a manual replica create or drop (controller-spec §7.3, reason `manual`). */
+export function replicaAuditEvent(
+  eventType: 'create' | 'drop',
+  cluster: Pick<ClusterRow, 'id' | 'name'>,
+  replica: Pick<ReplicaRow, 'id' | 'name' | 'size'>,
+): AuditEvent {
+  return {
+    eventType,
+    objectType: 'cluster-replica',
+    details: {
+      cluster_id: cluster.id,
+      cluster_name: cluster.name,
+      replica_id: replica.id,
+      replica_name: replica.name,
+      logical_size: replica.size,
+      reason: 'manual',
+    },
+  }
+}
+
+function clusterAuditDetails(row: ClusterRow): Record<string, unknown> {
+  return {
+    cluster_id: row.id,
+    cluster_name: row.name,
+    managed: row.managed,
+    size: row.size,
+    replication_factor: row.replication_factor,
+    ...(row.managed
+      ? {
+          availability_zones: row.availability_zones,
+          logging: row.logging,
+          schedule: row.schedule,
+          auto_scaling_strategy: row.auto_scaling_strategy,
+        }
+      : {}),
+    features: row.features,
+  }
+}
+
+async function requireNameFree(q: Queryable, name: string): Promise<void> {
+  const [existing] = await q.query<{builtin: boolean}>(
+    'SELECT builtin FROM mzcluster.clusters WHERE name = $1',
+    [name],
+  )
+  if (existing !== undefined) throw clusterExistsError(name, existing.builtin)
+}
+
+function clusterExistsError(name: string, builtin = false): UsageError {
+  return new UsageError(`${builtin ? 'builtin ' : ''}cluster ${JSON.stringify(name)} already exists`, {
+    code: 'CLUSTER_EXISTS',
+    hint: builtin ? 'choose another name' : 'choose another name, or drop the existing cluster first',
+  })
+}
+
+/** REPLICATION FACTOR against max_replicas_per_cluster (the only synchronous check; seed §5.5). */
+export async function requireReplicaLimit(
+  q: Queryable,
+  clusterName: string,
+  desired: number,
+  current = 0,
+): Promise<void> {
+  const limit = (await SystemParameters.read(q)).number('max_replicas_per_cluster')
+  if (desired > limit) {
+    throw new UsageError(
+      `cluster ${JSON.stringify(clusterName)} would have ${desired} replicas, over the max_replicas_per_cluster limit of ${limit} (current: ${current})`,
+      {
+        code: 'RESOURCE_LIMIT',
+        hint: 'use fewer replicas, or raise the limit with `mzcluster flags set max_replicas_per_cluster=N`',
+      },
+    )
+  }
+}
