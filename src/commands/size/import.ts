@@ -1,0 +1,45 @@
+import {Args, Flags} from '@oclif/core'
+import {BaseCommand} from '../../base-command.js'
+import type {SizeImportResult} from '../../lib/sizes/size-map.js'
+
+export default class SizeImport extends BaseCommand<typeof SizeImport> {
+  static override summary =
+    'Import replica sizes from a JSON file (merged, or replacing the map with --replace).'
+  static override description = `Accepts either format:
+  - the array that \`size list --json\` prints: [{"name", "family", "workers", "processes", "memory_bytes", "credits_per_hour", "disabled"}] (family and disabled optional);
+  - Materialize's --cluster-replica-sizes map: {"<name>": {"workers", "scale", "credits_per_hour", "memory_limit", "family"?, "is_cc"?, "disabled"?}}; scale is the process count, memory_limit a byte count or a string like 8GiB (GB = 10^9 bytes), and the family is "family", else cc when is_cc (default true), else legacy. Other keys are ignored.
+Every entry is validated before anything is written; one defect refuses the whole file (exit 2). By default the sizes are merged into the map (added or updated). --replace makes the file the whole map, and is refused if it would remove a size still used by a cluster (size, hydration size, in-flight reconfiguration target, burst) or a replica.`
+
+  static override examples = [
+    '<%= config.bin %> <%= command.id %> sizes.json',
+    '<%= config.bin %> <%= command.id %> --replace cluster-replica-sizes.json',
+    '<%= config.bin %> size list --json | jq \'map(select(.family == "cc"))\' | <%= config.bin %> <%= command.id %> --replace -',
+  ]
+
+  static override args = {
+    file: Args.string({required: true, description: 'JSON file to read; - reads stdin.'}),
+  }
+
+  static override flags = {
+    replace: Flags.boolean({
+      summary: 'Replace the whole size map with the file (sizes not in it are removed).',
+    }),
+  }
+
+  public async run(): Promise<SizeImportResult> {
+    const {parseSizeFile, readSizeSource} = await import('../../lib/sizes/size-file.js')
+    const {text, source} = await readSizeSource(this.args.file)
+    const sizes = parseSizeFile(text, source)
+    const {importSizes} = await import('../../lib/sizes/size-map.js')
+    const result = await importSizes(await this.catalog(), sizes, {replace: this.flags.replace})
+    if (!this.jsonEnabled()) {
+      const changed = result.added.length + result.updated.length + result.removed.length
+      this.note(
+        changed === 0
+          ? `Size map unchanged (${sizes.length} size${sizes.length === 1 ? '' : 's'} already as given).`
+          : `Imported ${sizes.length} size${sizes.length === 1 ? '' : 's'}: ${result.added.length} added, ${result.updated.length} updated, ${result.removed.length} removed.`,
+      )
+    }
+    return result
+  }
+}
