@@ -1,0 +1,61 @@
+import {Args, Flags} from '@oclif/core'
+import {BaseCommand} from '../../base-command.js'
+import {clusterOptionFlags} from '../../lib/ddl/cluster-flags.js'
+
+export default class ClusterAlter extends BaseCommand<typeof ClusterAlter> {
+  static override summary = 'Change a cluster; shape changes reconfigure it gracefully, with zero downtime.'
+  static override description = `A change of size, availability zones or introspection settings writes a reconfiguration record: the controller brings up the target replicas next to the old ones and cuts over once they are hydrated (or at the deadline: ROLLBACK by default, COMMIT with --wait-for or --on-timeout commit). Other changes (replication factor, schedule, auto-scaling, feature pins) apply directly. Altering back to the realized shape cancels an in-flight reconfiguration.
+
+Wait modes: none of --wait-for/--timeout → deadline default_cluster_reconfiguration_timeout (24h), ROLLBACK. --wait-for D → deadline D, COMMIT. --timeout D [--on-timeout rollback|commit] → deadline D, ROLLBACK unless told. --timeout 0s --on-timeout commit is an explicit immediate cut-over.
+
+--wait blocks until the record settles (driving the controller for this cluster unless --no-drive); --background returns at once. The default comes from enable_background_alter_cluster (off: wait).
+
+Exit codes: 0 done; 2 invalid input (nothing written); 3 waited but the target was not reached (timed out and rolled back, superseded, resource limits).`
+
+  static override examples = [
+    '<%= config.bin %> <%= command.id %> prod --size 200cc',
+    '<%= config.bin %> <%= command.id %> prod --size 400cc --timeout 30m --on-timeout commit --background',
+    '<%= config.bin %> <%= command.id %> prod --replication-factor 3',
+    '<%= config.bin %> <%= command.id %> prod --hydration-size 800cc --linger 10m',
+    '<%= config.bin %> <%= command.id %> prod --no-auto-scaling',
+    "<%= config.bin %> cluster list --json | jq -r '.[] | select(.builtin | not) | .name' | xargs -I{} <%= config.bin %> <%= command.id %> {} --size 200cc --background",
+  ]
+
+  static override args = {name: Args.string({required: true, description: 'Cluster name.'})}
+
+  static override flags = {
+    ...clusterOptionFlags,
+    'no-auto-scaling': Flags.boolean({
+      summary: 'Remove the auto-scaling strategy (RESET AUTO SCALING STRATEGY).',
+    }),
+    unmanaged: Flags.boolean({
+      summary: 'Convert to an unmanaged cluster (its replicas stay; manage them with `replica`).',
+    }),
+    'wait-for': Flags.string({
+      summary: 'Deadline for the reconfiguration; at the deadline cut over (COMMIT).',
+      helpValue: 'DURATION',
+      exclusive: ['timeout'],
+    }),
+    timeout: Flags.string({
+      summary: 'Deadline for the reconfiguration; at the deadline roll back unless --on-timeout commit.',
+      helpValue: 'DURATION',
+    }),
+    'on-timeout': Flags.option({
+      options: ['rollback', 'commit'] as const,
+      summary: 'What happens at the --timeout deadline if the target is not hydrated.',
+      dependsOn: ['timeout'],
+    })(),
+    wait: Flags.boolean({summary: 'Block until the reconfiguration settles.', exclusive: ['background']}),
+    background: Flags.boolean({summary: 'Return as soon as the record is written.'}),
+    'no-drive': Flags.boolean({summary: 'While waiting, only poll (use when `mzcluster run` is active).'}),
+  }
+
+  public async run(): Promise<unknown> {
+    const {runAlter} = await import('../../lib/alter/command.js')
+    return runAlter(await this.catalog(), this.args.name, this.flags, {
+      json: this.jsonEnabled(),
+      say: (line) => this.say(line),
+      note: (line) => this.note(line),
+    })
+  }
+}
