@@ -128,7 +128,12 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       // oclif's own flag/argument parse errors: invalid usage.
       exitCode = exitCodes.usage
       code = 'INVALID_USAGE'
-      message = message.split('\n')[0] ?? message
+      // oclif spreads one problem over several lines ("Missing 1 required arg:\nname  Cluster name.").
+      const lines = message
+        .split('\n')
+        .map((line) => line.trim())
+        .filter((line) => line && !/^See more help/.test(line) && !/^The following errors occurred/.test(line))
+      message = lines.slice(0, 2).join(' ').replace(/\s+/g, ' ')
       hint = `see \`mzcluster ${this.id?.replaceAll(':', ' ') ?? ''} --help\``
     } else {
       const cause = (error as {cause?: Error}).cause

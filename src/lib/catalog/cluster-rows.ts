@@ -135,7 +135,8 @@ export function observedReplica(row: ReplicaRow): ObservedReplica {
   return {
     replicaId: row.id as ReplicaId,
     name: row.name,
-    shape: row.size === null ? null : {size: row.size, availabilityZones: row.availability_zones, logging: loggingFromJson(row.logging)},
+    // Readers may elide default zones and logging as null (see CatalogControllerCtx.clusterStates).
+    shape: row.size === null ? null : {size: row.size, availabilityZones: row.availability_zones ?? [], logging: loggingFromJson(row.logging)},
     internal: row.internal,
     billedAs: row.billed_as,
     pending: row.pending,

@@ -54,6 +54,8 @@ class Rejected extends Error {
 export class CatalogControllerCtx implements ClusterControllerCtx {
   private latchedNowMs: number
   private parameters: SystemParameters | null = null
+  /** Credits per hour of all user replicas, read once per tick and kept current by our applies. */
+  private credits: {usage: number; bySize: Map<string, number>} | null = null
   /** Applies that failed for a reason other than a witness mismatch (reported as warnings). */
   readonly applyErrors: string[] = []
   readonly frontierAdvances = new Map<string, FrontierAdvance>()
@@ -101,7 +103,15 @@ export class CatalogControllerCtx implements ClusterControllerCtx {
         'SELECT * FROM mzcluster.clusters WHERE id = ANY($1) AND managed AND NOT builtin ORDER BY ord',
         [ids],
       ),
-      this.db.query<ReplicaRow>('SELECT * FROM mzcluster.replicas WHERE cluster_id = ANY($1) ORDER BY ord, id', [ids]),
+      // Default zones and logging come back as null: decoding two JSON documents for each of tens
+      // of thousands of replicas costs more than the query itself.
+      this.db.query<ReplicaRow>(
+        `SELECT id, ord, cluster_id, name, size, NULLIF(availability_zones, '[]'::jsonb) AS availability_zones,
+           NULLIF(logging, '{"log_logging": false, "interval_ms": 1000}'::jsonb) AS logging,
+           internal, billed_as, pending, created_at
+         FROM mzcluster.replicas WHERE cluster_id = ANY($1) ORDER BY ord, id`,
+        [ids],
+      ),
     ])
     const byCluster = new Map<string, ReplicaRow[]>()
     for (const replica of replicas) {
@@ -173,7 +183,8 @@ export class CatalogControllerCtx implements ClusterControllerCtx {
   async apply(decisions: readonly Decision[]): Promise<ApplyOutcome> {
     if (decisions.length === 0) return 'applied'
     try {
-      await this.db.transaction((tx) => this.applyInTransaction(tx, decisions))
+      const creditDelta = await this.db.transaction((tx) => this.applyInTransaction(tx, decisions))
+      if (this.credits) this.credits.usage += creditDelta
       return 'applied'
     } catch (error) {
       if (error instanceof Rejected) return error.outcome
@@ -183,7 +194,8 @@ export class CatalogControllerCtx implements ClusterControllerCtx {
     }
   }
 
-  private async applyInTransaction(tx: Queryable, decisions: readonly Decision[]): Promise<void> {
+  /** Apply in one transaction; returns the change in credits per hour it committed. */
+  private async applyInTransaction(tx: Queryable, decisions: readonly Decision[]): Promise<number> {
     const clusterIds = [...new Set(decisions.map((decision) => decision.clusterId as string))].sort()
     // Lock in id order so concurrent appliers cannot deadlock; the witness is checked under the lock.
     const rows = await tx.query<ClusterRow>(
@@ -200,6 +212,7 @@ export class CatalogControllerCtx implements ClusterControllerCtx {
     const nowMs = this.latchedNowMs
 
     const drops = decisions.filter((d): d is Extract<Decision, {kind: 'drop'}> => d.kind === 'drop')
+    const droppedSizes: (string | null)[] = []
     if (drops.length > 0) {
       const dropped = await tx.query<{id: string; name: string; size: string | null; cluster_id: string}>(
         'DELETE FROM mzcluster.replicas WHERE id = ANY($1) AND cluster_id = ANY($2) RETURNING id, name, size, cluster_id',
@@ -207,6 +220,7 @@ export class CatalogControllerCtx implements ClusterControllerCtx {
       )
       if (dropped.length !== drops.length) throw new Rejected('rejected')
       for (const replica of dropped) {
+        droppedSizes.push(replica.size)
         const cluster = current.get(replica.cluster_id) as ClusterRow
         events.push({
           eventType: 'drop',
@@ -217,6 +231,7 @@ export class CatalogControllerCtx implements ClusterControllerCtx {
     }
 
     const creates = decisions.filter((d): d is Extract<Decision, {kind: 'create'}> => d.kind === 'create')
+    let creditDelta = 0
     if (creates.length > 0) {
       const params: unknown[] = []
       const values = creates.map((create, i) => {
@@ -234,7 +249,12 @@ export class CatalogControllerCtx implements ClusterControllerCtx {
          RETURNING id, name, cluster_id, size`,
         params,
       )
-      await this.checkResourceLimits(tx, [...new Set(creates.map((c) => c.clusterId as string))])
+      creditDelta = await this.checkResourceLimits(
+        tx,
+        [...new Set(creates.map((c) => c.clusterId as string))],
+        inserted.map((r) => r.size),
+        droppedSizes,
+      )
       for (const replica of inserted) {
         const cluster = current.get(replica.cluster_id) as ClusterRow
         const create = creates.find((c) => c.clusterId === replica.cluster_id && c.name === replica.name)
@@ -289,23 +309,50 @@ export class CatalogControllerCtx implements ClusterControllerCtx {
     }
     await appendAudit(tx, events, nowMs)
     await notifyCatalogChange(tx, 'controller')
+    return creditDelta
   }
 
-  /** max_replicas_per_cluster for each cluster that gained replicas; max_credit_consumption_rate overall. */
-  private async checkResourceLimits(tx: Queryable, clusterIds: readonly string[]): Promise<void> {
+  /**
+   * max_replicas_per_cluster for each cluster that gained replicas (counted in the transaction);
+   * max_credit_consumption_rate over all user replicas. The environment's credit usage is read once
+   * per tick (inside the first transaction that creates) and then advanced by this controller's own
+   * applies, instead of summing every replica on every apply. Returns the apply's credit change.
+   */
+  private async checkResourceLimits(
+    tx: Queryable,
+    clusterIds: readonly string[],
+    createdSizes: readonly string[],
+    droppedSizes: readonly (string | null)[],
+  ): Promise<number> {
     const parameters = await this.systemParameters()
-    const [usage] = await tx.query<{max_replicas: number; credits: string}>(
-      `SELECT
-         COALESCE((SELECT max(n) FROM (SELECT count(*)::int AS n FROM mzcluster.replicas WHERE cluster_id = ANY($1) GROUP BY cluster_id) c), 0) AS max_replicas,
-         COALESCE((SELECT sum(s.credits_per_hour) FROM mzcluster.replicas r
-                   JOIN mzcluster.clusters c ON c.id = r.cluster_id AND NOT c.builtin
-                   JOIN mzcluster.replica_sizes s ON s.name = r.size), 0)::text AS credits`,
+    const [counts] = await tx.query<{max_replicas: number}>(
+      `SELECT COALESCE(max(n), 0) AS max_replicas
+       FROM (SELECT count(*)::int AS n FROM mzcluster.replicas WHERE cluster_id = ANY($1) GROUP BY cluster_id) c`,
       [clusterIds],
     )
-    if (!usage) return
-    if (usage.max_replicas > parameters.number('max_replicas_per_cluster')) throw new Rejected('resource-exhausted')
-    if (Number(usage.credits) > parameters.number('max_credit_consumption_rate')) throw new Rejected('resource-exhausted')
+    if ((counts?.max_replicas ?? 0) > parameters.number('max_replicas_per_cluster')) throw new Rejected('resource-exhausted')
+    if (!this.credits) {
+      const sizes = await tx.query<{name: string; credits: number}>(
+        'SELECT name, credits_per_hour::float8 AS credits FROM mzcluster.replica_sizes',
+      )
+      const [usage] = await tx.query<{credits: number}>(
+        `SELECT COALESCE(sum(s.credits_per_hour), 0)::float8 AS credits FROM mzcluster.replicas r
+         JOIN mzcluster.clusters c ON c.id = r.cluster_id AND NOT c.builtin
+         JOIN mzcluster.replica_sizes s ON s.name = r.size`,
+      )
+      // Read after this apply's own inserts and deletes: subtract them so usage is the pre-apply figure.
+      const bySize = new Map(sizes.map((row) => [row.name, Number(row.credits)]))
+      const own = sum(createdSizes, bySize) - sum(droppedSizes, bySize)
+      this.credits = {usage: Number(usage?.credits ?? 0) - own, bySize}
+    }
+    const delta = sum(createdSizes, this.credits.bySize) - sum(droppedSizes, this.credits.bySize)
+    if (this.credits.usage + delta > parameters.number('max_credit_consumption_rate')) throw new Rejected('resource-exhausted')
+    return delta
   }
+}
+
+function sum(sizes: readonly (string | null)[], bySize: ReadonlyMap<string, number>): number {
+  return sizes.reduce((total, size) => total + (size === null ? 0 : (bySize.get(size) ?? 0)), 0)
 }
 
 /** The row with a state write's non-absent fields overlaid (other fields untouched). */

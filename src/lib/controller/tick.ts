@@ -139,8 +139,8 @@ class TickRecorder {
 
   /** In the order of the phase-1 read. */
   clusters(): ClusterTickReport[] {
-    const order = [...this.before.keys()]
-    const rank = (id: ClusterId) => (order.includes(id) ? order.indexOf(id) : order.length)
+    const order = new Map([...this.before.keys()].map((id, i) => [id, i]))
+    const rank = (id: ClusterId) => order.get(id) ?? order.size
     return [...this.entries.values()].sort((a, b) => rank(a.clusterId) - rank(b.clusterId))
   }
 }
