@@ -87,7 +87,8 @@ export class CatalogControllerCtx implements ClusterControllerCtx {
 
   async managedClusterIds(): Promise<ClusterId[]> {
     if (!(await this.controllerEnabled())) return []
-    const names = this.options.clusterNames
+    // An empty list means no filter, as everywhere else (`--cluster` not given).
+    const names = this.options.clusterNames?.length ? this.options.clusterNames : undefined
     const rows = await this.db.query<{id: string}>(
       `SELECT id FROM mzcluster.clusters WHERE managed AND NOT builtin${names ? ' AND name = ANY($1)' : ''} ORDER BY ord`,
       names ? [names] : [],
