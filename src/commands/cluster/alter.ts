@@ -34,7 +34,6 @@ Exit codes: 0 done; 2 invalid input (nothing written); 3 waited but the target w
     'wait-for': Flags.string({
       summary: 'Deadline for the reconfiguration; at the deadline cut over (COMMIT).',
       helpValue: 'DURATION',
-      exclusive: ['timeout'],
     }),
     timeout: Flags.string({
       summary: 'Deadline for the reconfiguration; at the deadline roll back unless --on-timeout commit.',
@@ -43,9 +42,11 @@ Exit codes: 0 done; 2 invalid input (nothing written); 3 waited but the target w
     'on-timeout': Flags.option({
       options: ['rollback', 'commit'] as const,
       summary: 'What happens at the --timeout deadline if the target is not hydrated.',
-      dependsOn: ['timeout'],
     })(),
-    wait: Flags.boolean({summary: 'Block until the reconfiguration settles.', exclusive: ['background']}),
+    // The combinations (--wait-for/--timeout, --on-timeout without --timeout, --wait/--background)
+    // are refused by parseAlterFlags with one clear line; oclif's own checks print a multi-line
+    // message of which only "The following error occurred:" would reach the user.
+    wait: Flags.boolean({summary: 'Block until the reconfiguration settles (not with --background).'}),
     background: Flags.boolean({summary: 'Return as soon as the record is written.'}),
     'no-drive': Flags.boolean({summary: 'While waiting, only poll (use when `mzcluster run` is active).'}),
   }

@@ -17,7 +17,7 @@ import {UsageError} from '../errors.js'
 import {parseDuration} from '../input/duration.js'
 import {parseAzList} from '../input/names.js'
 import {alterCluster} from './alter.js'
-import {alterJson, followHint, progressPrinter, settle} from './present.js'
+import {alterJson, followHint, progressPrinter, settle, waitCommand} from './present.js'
 import type {AlterRequest, AlterTiming} from './route.js'
 import type {WaitOutcome} from './wait.js'
 import {describeTarget, judge, waitForReconfiguration} from './wait.js'
@@ -44,6 +44,11 @@ export function parseAlterFlags(flags: AlterFlags): AlterRequest {
   }
   if (flags['wait-for'] !== undefined && flags.timeout !== undefined) {
     throw new UsageError('--wait-for and --timeout are alternatives: --wait-for commits at the deadline, --timeout rolls back unless --on-timeout commit', {
+      code: 'INVALID_OPTIONS',
+    })
+  }
+  if (flags.wait && flags.background) {
+    throw new UsageError('--wait and --background are alternatives: --wait blocks until the reconfiguration settles, --background returns at once', {
       code: 'INVALID_OPTIONS',
     })
   }
@@ -135,7 +140,7 @@ export async function runAlter(db: Db, name: string, flags: AlterFlags, host: Co
   const parameters = await SystemParameters.read(db)
   const background = flags.background || (!flags.wait && parameters.bool('enable_background_alter_cluster'))
   if (background) {
-    if (result.transition === 'started') host.note(`Running in the background; follow it with \`mzcluster cluster wait ${name}\`.`)
+    if (result.transition === 'started') host.note(`Running in the background; follow it with \`${waitCommand(result.clusterName)}\`.`)
     return alterJson(result.row, {...fields, outcome: result.transition === 'cancelled' ? 'cancelled' : 'written'})
   }
   const outcome = await waitInteractively(db, result.clusterId, result.clusterName, result.awaited, {drive: !flags['no-drive']})

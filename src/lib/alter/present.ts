@@ -43,8 +43,14 @@ export function progressPrinter(clusterName: string, tty: boolean): {update: (p:
   }
 }
 
+/** `mzcluster cluster wait NAME` with the name as one shell word (single-quoted unless plainly safe). */
+export function waitCommand(clusterName: string): string {
+  const word = /^[A-Za-z0-9_@%+=:,./-]+$/.test(clusterName) ? clusterName : `'${clusterName.replaceAll("'", `'\\''`)}'`
+  return `mzcluster cluster wait ${word}`
+}
+
 export function followHint(clusterName: string): string {
-  return `the reconfiguration continues under the controller; follow it with \`mzcluster cluster wait ${JSON.stringify(clusterName).slice(1, -1).includes(' ') ? JSON.stringify(clusterName) : clusterName}\``
+  return `the reconfiguration continues under the controller; follow it with \`${waitCommand(clusterName)}\``
 }
 
 /** The result line for a settled wait, or the exit-3 error for one that did not reach its target. */

@@ -10,6 +10,7 @@ import type {Db} from '../catalog/db.js'
 import {SystemParameters} from '../catalog/parameters.js'
 import {hydratedReplicas, signalSource} from '../catalog/signals.js'
 import {jsonEqual} from '../controller/shape.js'
+import {UsageError} from '../errors.js'
 import {tick} from '../ops/tick.js'
 
 export type WaitOutcome =
@@ -127,8 +128,13 @@ export async function waitForReconfiguration(db: Db, options: WaitOptions): Prom
       lastTick = Date.now()
       const row = await readRow(db, options.clusterId)
       if (row?.managed) {
-        const {warnings} = await tick(db, {clusterNames: [row.name]})
-        for (const warning of warnings) options.onWarning?.(warning)
+        try {
+          const {warnings} = await tick(db, {clusterNames: [row.name]})
+          for (const warning of warnings) options.onWarning?.(warning)
+        } catch (error) {
+          // Dropped (or made unmanaged) since the read above: the judge below sees why.
+          if (!(error instanceof UsageError && (error.code === 'CLUSTER_NOT_FOUND' || error.code === 'NOT_CONTROLLED'))) throw error
+        }
       }
     }
     const row = await readRow(db, options.clusterId)
