@@ -6,7 +6,8 @@
 // `\n` and a carriage return `\r`, so a record is always exactly one line (`cut`, `awk -F'\t'`
 // and `while IFS=$'\t' read` work on any value).
 
-import Table from 'cli-table3'
+import {createRequire} from 'node:module'
+import type TableConstructor from 'cli-table3'
 
 import {jsonSafe} from './json.js'
 import {makeStyle, showControls} from './style.js'
@@ -74,6 +75,8 @@ export function renderRows(columns: readonly Column[], rows: readonly Row[], opt
     return lines.map((fields) => fields.join('\t')).join('\n')
   }
   const style = makeStyle(options.color)
+  // Loaded only when a table is drawn (a terminal): piped and JSON output never pay for it.
+  const Table = createRequire(import.meta.url)('cli-table3') as typeof TableConstructor
   const table = new Table({
     head: columns.map((column) => style.bold(showControls(column.header))),
     colAligns: columns.map((column) => column.align ?? 'left'),
