@@ -27,7 +27,7 @@ export interface DumpSelection {
 }
 
 /** One row of `flags dump` (its `--json` shape). */
-export interface DumpRow {
+export type DumpRow = {
   readonly scope: ParameterScope
   /** Cluster or replica id; null for environment-wide rows. */
   readonly object_id: string | null
@@ -49,15 +49,20 @@ export function selectionScopes(selection: DumpSelection): ParameterScope[] {
   }
   if (replica !== undefined) {
     if (scope !== undefined && scope !== 'replica') {
-      throw new UsageError(`--replica selects a replica; it cannot be combined with --scope ${scope}`, {code: 'INVALID_USAGE'})
+      throw new UsageError(`--replica selects a replica; it cannot be combined with --scope ${scope}`, {
+        code: 'INVALID_USAGE',
+      })
     }
     return ['replica']
   }
   if (cluster !== undefined) {
     if (scope === 'environment') {
-      throw new UsageError('--cluster selects a cluster (or with --scope replica its replicas), not the environment', {
-        code: 'INVALID_USAGE',
-      })
+      throw new UsageError(
+        '--cluster selects a cluster (or with --scope replica its replicas), not the environment',
+        {
+          code: 'INVALID_USAGE',
+        },
+      )
     }
     return [scope ?? 'cluster']
   }
@@ -97,7 +102,11 @@ export interface DumpOptions {
 }
 
 /** The rows of `flags dump` for a selection. */
-export async function dumpFlags(db: Db, selection: DumpSelection, options: DumpOptions = {}): Promise<DumpRow[]> {
+export async function dumpFlags(
+  db: Db,
+  selection: DumpSelection,
+  options: DumpOptions = {},
+): Promise<DumpRow[]> {
   const scopes = new Set(selectionScopes(selection))
   const state = await readSelection(db, selection)
   const named = selection.cluster !== undefined || selection.replica !== undefined
@@ -106,12 +115,23 @@ export async function dumpFlags(db: Db, selection: DumpSelection, options: DumpO
 
 const byName = <R extends {name: string}>(a: R, b: R) => compareText(a.name, b.name)
 
-/** Stored rows, ordered by scope, object, layer (manual before synced), name. */
-export function storedRows(state: FlagState, scopes: ReadonlySet<ParameterScope>, withOrphans: boolean): DumpRow[] {
+/** Stored rows, ordered by scope, object (rows of dropped objects last), layer (manual before synced), name. */
+export function storedRows(
+  state: FlagState,
+  scopes: ReadonlySet<ParameterScope>,
+  withOrphans: boolean,
+): DumpRow[] {
   const rows: DumpRow[] = []
-  const push = (scope: ParameterScope, id: string | null, objectName: string | null, layer: Layer, values: ReadonlyMap<string, string>) => {
+  const push = (
+    scope: ParameterScope,
+    id: string | null,
+    objectName: string | null,
+    layer: Layer,
+    values: ReadonlyMap<string, string>,
+  ) => {
     const entries = [...values].map(([name, value]) => ({name, value})).sort(byName)
-    for (const {name, value} of entries) rows.push({scope, object_id: id, object_name: objectName, name, value, layer})
+    for (const {name, value} of entries)
+      rows.push({scope, object_id: id, object_name: objectName, name, value, layer})
   }
   if (scopes.has('environment')) push('environment', null, null, 'environment', state.environment)
   if (scopes.has('cluster')) {
@@ -130,17 +150,30 @@ export function storedRows(state: FlagState, scopes: ReadonlySet<ParameterScope>
   if (withOrphans) {
     for (const orphan of state.orphans) {
       if (scopes.has(orphan.scope)) {
-        rows.push({scope: orphan.scope, object_id: orphan.objectId, object_name: null, name: orphan.name, value: orphan.value, layer: 'synced'})
+        rows.push({
+          scope: orphan.scope,
+          object_id: orphan.objectId,
+          object_name: null,
+          name: orphan.name,
+          value: orphan.value,
+          layer: 'synced',
+        })
       }
     }
   }
-  return rows
+  const order: Record<ParameterScope, number> = {environment: 0, cluster: 1, replica: 2}
+  return rows.sort((a, b) => order[a.scope] - order[b.scope]) // stable: orphans last within their scope
 }
 
 /** Effective values: every applicable parameter of every selected object, ordered by scope, object, name. */
 export function resolvedRows(state: FlagState, scopes: ReadonlySet<ParameterScope>): DumpRow[] {
   const rows: DumpRow[] = []
-  const push = (scope: ParameterScope, id: string | null, objectName: string | null, resolved: readonly ResolvedParameter[]) => {
+  const push = (
+    scope: ParameterScope,
+    id: string | null,
+    objectName: string | null,
+    resolved: readonly ResolvedParameter[],
+  ) => {
     for (const parameter of [...resolved].sort(byName)) {
       rows.push({
         scope,
@@ -155,11 +188,17 @@ export function resolvedRows(state: FlagState, scopes: ReadonlySet<ParameterScop
   }
   if (scopes.has('environment')) push('environment', null, null, resolveEnvironment(state))
   if (scopes.has('cluster')) {
-    for (const cluster of state.clusters) push('cluster', cluster.id, cluster.name, resolveCluster(state, cluster))
+    for (const cluster of state.clusters)
+      push('cluster', cluster.id, cluster.name, resolveCluster(state, cluster))
   }
   if (scopes.has('replica')) {
     for (const replica of state.replicas) {
-      push('replica', replica.id, formatReplicaRef(replica.clusterName, replica.name), resolveReplica(state, replica))
+      push(
+        'replica',
+        replica.id,
+        formatReplicaRef(replica.clusterName, replica.name),
+        resolveReplica(state, replica),
+      )
     }
   }
   return rows
@@ -171,11 +210,21 @@ export const resolveEnvironment = (state: FlagState): ResolvedParameter[] =>
 
 /** A cluster's cluster-scoped parameters (default < environment < manual pin < synced). */
 export const resolveCluster = (state: FlagState, cluster: ClusterFlags): ResolvedParameter[] =>
-  resolveParameters({target: 'cluster', environment: state.environment, manual: cluster.pins, synced: cluster.synced})
+  resolveParameters({
+    target: 'cluster',
+    environment: state.environment,
+    manual: cluster.pins,
+    synced: cluster.synced,
+  })
 
 /** A replica's replica-scoped parameters (default < environment < manual pin < synced). */
 export const resolveReplica = (state: FlagState, replica: ReplicaFlags): ResolvedParameter[] =>
-  resolveParameters({target: 'replica', environment: state.environment, manual: replica.pins, synced: replica.synced})
+  resolveParameters({
+    target: 'replica',
+    environment: state.environment,
+    manual: replica.pins,
+    synced: replica.synced,
+  })
 
 // --- --format env -------------------------------------------------------------------------------
 
@@ -194,5 +243,7 @@ export function envLines(rows: readonly DumpRow[]): string[] {
 
 function envName(name: string): string {
   // Registry names are identifiers already; a stored row of an unknown name could be anything.
-  return getParameter(name) !== undefined || /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? name : name.replace(/[^A-Za-z0-9_]/g, '_')
+  return getParameter(name) !== undefined || /^[A-Za-z_][A-Za-z0-9_]*$/.test(name)
+    ? name
+    : name.replace(/[^A-Za-z0-9_]/g, '_')
 }

@@ -75,7 +75,11 @@ export async function explainParameter(input: ExplainInput): Promise<Explanation
   const {def, source} = input
   const flagKey = flagKeyFor(def.name, input.keyMap)
   const current = resolveParameter(def, {environment: input.environment.get(def.name)}).value
-  const envDetail = await source.variationDetail(flagKey, environmentContext(input.environmentId, input.build), current)
+  const envDetail = await source.variationDetail(
+    flagKey,
+    environmentContext(input.environmentId, input.build),
+    current,
+  )
   const environment = step('environment', current, envDetail)
   const base = canonicalize(def, environment.value) ?? current
   const object = input.object
@@ -91,13 +95,15 @@ export async function explainParameter(input: ExplainInput): Promise<Explanation
 
 /** `true — variation 1, RULE_MATCH (rule 0, catalog-server)` */
 export function describeStep(evaluation: EvaluationStep): string {
-  const variation = evaluation.variation_index === null ? 'no variation' : `variation ${evaluation.variation_index}`
+  const variation =
+    evaluation.variation_index === null ? 'no variation' : `variation ${evaluation.variation_index}`
   const details = [
     evaluation.rule_index === null ? null : `rule ${evaluation.rule_index}`,
     evaluation.rule_id,
     evaluation.error_kind,
   ].filter((part): part is string => part !== null && part !== '')
-  const reason = details.length > 0 ? `${evaluation.reason_kind} (${details.join(', ')})` : evaluation.reason_kind
+  const reason =
+    details.length > 0 ? `${evaluation.reason_kind} (${details.join(', ')})` : evaluation.reason_kind
   return `${evaluation.value} — ${variation}, ${reason}`
 }
 

@@ -34,11 +34,16 @@ export interface FlagSource {
 
 /** All flags evaluated for one context; {@link FlagSet.detail} applies a default like `variationDetail`. */
 export class FlagSet {
-  constructor(private readonly details: ReadonlyMap<string, FlagDetail>) {}
+  private readonly lookup: (flagKey: string) => FlagDetail | undefined
+
+  /** From evaluated details, or a lookup that builds one on demand (only flags asked for cost anything). */
+  constructor(details: ReadonlyMap<string, FlagDetail> | ((flagKey: string) => FlagDetail | undefined)) {
+    this.lookup = typeof details === 'function' ? details : (key) => details.get(key)
+  }
 
   /** Same result as `variationDetail(flagKey, context, defaultValue)` for the context of this set. */
   detail(flagKey: string, defaultValue: unknown): FlagDetail {
-    const found = this.details.get(flagKey)
+    const found = this.lookup(flagKey)
     if (!found)
       return {value: defaultValue, variationIndex: null, reason: {kind: 'ERROR', errorKind: 'FLAG_NOT_FOUND'}}
     // No variation (an error, or off without an off variation): the SDK serves the default.
@@ -148,7 +153,10 @@ export async function openFlagSource(options: FlagSourceOptions): Promise<FlagSo
     })
     what = 'test data'
   } else {
-    const relay = options.baseUri === undefined ? {} : {baseUri: options.baseUri, streamUri: options.baseUri, eventsUri: options.baseUri}
+    const relay =
+      options.baseUri === undefined
+        ? {}
+        : {baseUri: options.baseUri, streamUri: options.baseUri, eventsUri: options.baseUri}
     client = init(options.sdkKey ?? '', {sendEvents: false, diagnosticOptOut: true, logger, ...relay})
     what = options.baseUri === undefined ? 'LaunchDarkly' : `LaunchDarkly via ${options.baseUri}`
   }
@@ -176,13 +184,16 @@ function wrapClient(client: LDClient): FlagSource {
     async allFlags(context) {
       const state = await client.allFlagsState(context, {withReasons: true})
       if (!state.valid) throw new FlagSourceError('LaunchDarkly could not evaluate flags (client not ready?)')
-      const meta = (state.toJSON() as {$flagsState?: Record<string, {variation?: number}>}).$flagsState ?? {}
-      const details = new Map<string, FlagDetail>()
-      for (const [key, {variation}] of Object.entries(meta)) {
-        const reason = state.getFlagReason(key) ?? {kind: 'ERROR', errorKind: 'EXCEPTION'}
-        details.set(key, {value: state.getFlagValue(key), variationIndex: variation ?? null, reason})
-      }
-      return new FlagSet(details)
+      // The variation index is only exposed through the JSON form; details are built lazily, per flag
+      // asked for (a replica needs its replica-scoped flags only), which matters over 10,000 replicas.
+      type Meta = {variation?: number; reason?: LDEvaluationReason}
+      const meta = (state.toJSON() as {$flagsState?: Record<string, Meta>}).$flagsState ?? {}
+      return new FlagSet((key) => {
+        const found = Object.hasOwn(meta, key) ? meta[key] : undefined
+        if (found === undefined) return undefined
+        const reason = found.reason ?? {kind: 'ERROR', errorKind: 'EXCEPTION'}
+        return {value: state.getFlagValue(key), variationIndex: found.variation ?? null, reason}
+      })
     },
     close: () => client.close(),
   }

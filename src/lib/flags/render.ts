@@ -17,7 +17,7 @@ export const PARAM_COLUMNS: readonly Column[] = [
 ]
 
 /** The `--json` shape of `flags params`. */
-export interface ParamRow {
+export type ParamRow = {
   readonly name: string
   readonly scope: string
   readonly type: string
@@ -42,7 +42,9 @@ export const DUMP_COLUMNS: readonly Column[] = [
 ]
 
 /** Rows of dropped objects have no name; show their id so the row can still be told apart. */
-export const dumpTableRow = <R extends {object_id: string | null; object_name: string | null}>(row: R): R => ({
+export const dumpTableRow = <R extends {object_id: string | null; object_name: string | null}>(
+  row: R,
+): R => ({
   ...row,
   object_name: row.object_name ?? (row.object_id === null ? '' : `${row.object_id} (dropped)`),
 })
@@ -87,13 +89,16 @@ export function syncLines(result: SyncResult, style: Style): string[] {
 /** One line per parameter of `flags set`/`flags unset`. */
 export function settingLine(change: SettingChange, style: Style): string {
   const where =
-    change.scope === 'environment' ? 'environment-wide' : `on ${change.scope} ${showControls(change.object_name ?? '')} (${change.object_id})`
+    change.scope === 'environment'
+      ? 'environment-wide'
+      : `on ${change.scope} ${showControls(change.object_name ?? '')} (${change.object_id})`
   if (!change.changed) {
     return change.value === null
       ? `${change.name} is not set ${where}; nothing to unset`
       : `${change.name} is already ${showControls(change.value)} ${where}`
   }
-  if (change.value === null) return `${style.remove('-')} ${change.name} ${where} (was ${showControls(change.previous ?? '')})`
+  if (change.value === null)
+    return `${style.remove('-')} ${change.name} ${where} (was ${showControls(change.previous ?? '')})`
   return change.previous === null
     ? `${style.add('+')} ${change.name} = ${showControls(change.value)} ${where}`
     : `${style.change('~')} ${change.name}: ${showControls(change.previous)} → ${showControls(change.value)} ${where}`

@@ -40,11 +40,13 @@ const FLAG_OF: Record<ParameterScope, string> = {
 export function checkScope(def: ParameterDef, target: SettingTarget): void {
   if (target.kind === 'environment' || def.scope === target.kind) return
   const where = target.kind === 'cluster' ? 'on a cluster' : 'on a replica'
-  const why =
-    def.scope === 'cluster' ? ' (cluster-coherent: the same on every replica of a cluster)' : ''
+  const why = def.scope === 'cluster' ? ' (cluster-coherent: the same on every replica of a cluster)' : ''
   throw new UsageError(
     `${def.name} is ${def.scope}-scoped${why} and cannot be pinned ${where}: use ${FLAG_OF[def.scope]}`,
-    {code: 'WRONG_SCOPE', hint: `list ${def.scope}-scoped parameters with \`mzcluster flags params --scope ${def.scope}\``},
+    {
+      code: 'WRONG_SCOPE',
+      hint: `list ${def.scope}-scoped parameters with \`mzcluster flags params --scope ${def.scope}\``,
+    },
   )
 }
 
@@ -110,7 +112,9 @@ interface Resolved {
 
 async function resolveTarget(tx: Queryable, target: SettingTarget): Promise<Resolved> {
   if (target.kind === 'environment') {
-    const rows = await tx.query<{name: string; value: string}>('SELECT name, value FROM mzcluster.system_parameters')
+    const rows = await tx.query<{name: string; value: string}>(
+      'SELECT name, value FROM mzcluster.system_parameters',
+    )
     return {
       scope: 'environment',
       objectId: null,
@@ -124,7 +128,10 @@ async function resolveTarget(tx: Queryable, target: SettingTarget): Promise<Reso
     const cluster = await findCluster(tx, target.cluster, {forUpdate: true})
     const features: Record<string, unknown> = {...(cluster.features ?? {})}
     const current = new Map(
-      Object.entries(features).map(([name, value]) => [name, typeof value === 'string' ? value : JSON.stringify(value)]),
+      Object.entries(features).map(([name, value]) => [
+        name,
+        typeof value === 'string' ? value : JSON.stringify(value),
+      ]),
     )
     return {
       scope: 'cluster',
@@ -138,10 +145,10 @@ async function resolveTarget(tx: Queryable, target: SettingTarget): Promise<Reso
           else features[name] = value
         }
         // `version` is the controller's compare-and-append guard: every cluster write bumps it.
-        await q.query('UPDATE mzcluster.clusters SET features = $2::jsonb, version = version + 1 WHERE id = $1', [
-          cluster.id,
-          JSON.stringify(features),
-        ])
+        await q.query(
+          'UPDATE mzcluster.clusters SET features = $2::jsonb, version = version + 1 WHERE id = $1',
+          [cluster.id, JSON.stringify(features)],
+        )
       },
     }
   }
@@ -199,10 +206,10 @@ async function writeRows(
     if (table === 'system_parameters') {
       await q.query('DELETE FROM mzcluster.system_parameters WHERE name = ANY($1::text[])', [deletes])
     } else {
-      await q.query('DELETE FROM mzcluster.replica_parameter_pins WHERE replica_id = $1 AND name = ANY($2::text[])', [
-        replicaId,
-        deletes,
-      ])
+      await q.query(
+        'DELETE FROM mzcluster.replica_parameter_pins WHERE replica_id = $1 AND name = ANY($2::text[])',
+        [replicaId, deletes],
+      )
     }
   }
 }

@@ -14,7 +14,8 @@ export const FLAGS_FILE_ENV = 'MZCLUSTER_FLAGS_FILE'
 export const SDK_KEY_ENV = 'MZCLUSTER_LD_SDK_KEY'
 export const BASE_URI_ENV = 'MZCLUSTER_LD_BASE_URI'
 
-const nonEmpty = (value: string | undefined): string | undefined => (value === undefined || value === '' ? undefined : value)
+const nonEmpty = (value: string | undefined): string | undefined =>
+  value === undefined || value === '' ? undefined : value
 
 /**
  * The flag source to open, or null when none is configured. Flags win over the environment; two
@@ -54,10 +55,13 @@ export function requireFlagSource(
 ): Omit<FlagSourceOptions, 'onLog'> {
   const chosen = chooseFlagSource(flags, env)
   if (chosen === null) {
-    throw new UsageError('no flag source: pass --flags-file FILE (a LaunchDarkly flag-data file) or --sdk-key KEY', {
-      code: 'NO_FLAG_SOURCE',
-      hint: `or set ${FLAGS_FILE_ENV} or ${SDK_KEY_ENV}`,
-    })
+    throw new UsageError(
+      'no flag source: pass --flags-file FILE (a LaunchDarkly flag-data file) or --sdk-key KEY',
+      {
+        code: 'NO_FLAG_SOURCE',
+        hint: `or set ${FLAGS_FILE_ENV} or ${SDK_KEY_ENV}`,
+      },
+    )
   }
   return chosen
 }

@@ -6,7 +6,8 @@
 
 import type {Db, Queryable} from '../catalog/db.js'
 import type {ClusterRef, ReplicaRef} from './contexts.js'
-import type {ParameterScope} from './registry.js'
+import {getParameter} from './registry.js'
+import {resolveParameter} from './resolve.js'
 
 export interface ClusterFlags {
   readonly id: string
@@ -87,7 +88,11 @@ interface ValueRow {
   value: string
 }
 
-function where(filter: ObjectFilter, column: {id: string; cluster: string}, params: unknown[]): string | null {
+function where(
+  filter: ObjectFilter,
+  column: {id: string; cluster: string},
+  params: unknown[],
+): string | null {
   if (filter === 'none') return null
   if (filter === 'all') return 'true'
   params.push('id' in filter ? filter.id : filter.clusterId)
@@ -95,7 +100,7 @@ function where(filter: ObjectFilter, column: {id: string; cluster: string}, para
 }
 
 /**
- * Read the flags state in one repeatable-read snapshot: 8 statements (9 with the snapshot's own),
+ * Read the flags state in one repeatable-read snapshot: 7 reads and the SET TRANSACTION (plus BEGIN/COMMIT),
  * however many clusters and replicas there are. Synced rows whose object is gone are returned as
  * orphans when the corresponding filter is `all`.
  */
@@ -103,7 +108,8 @@ export async function readFlagState(db: Db, filter: FlagStateFilter = {}): Promi
   const clusterFilter = filter.clusters ?? 'all'
   const replicaFilter = filter.replicas ?? 'all'
   return db.transaction(async (tx) => {
-    await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY')
+    // One snapshot: a synced row whose object is absent from it belongs to a dropped object.
+    await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ')
     const [meta] = await tx.query<{value: string}>(
       "SELECT value FROM mzcluster.meta WHERE key = 'environment_id'",
     )
@@ -147,7 +153,15 @@ export async function readFlagState(db: Db, filter: FlagStateFilter = {}): Promi
       replicaSynced = await tx.query<ValueRow>(ofSelected('replica_system_configurations'), replicaParams)
       replicaPins = await tx.query<ValueRow>(ofSelected('replica_parameter_pins'), replicaParams)
     }
-    return assemble(meta?.value ?? null, environment, clusterRows, clusterSynced, replicaRows, replicaSynced, replicaPins)
+    return assemble(
+      meta?.value ?? null,
+      environment,
+      clusterRows,
+      clusterSynced,
+      replicaRows,
+      replicaSynced,
+      replicaPins,
+    )
   })
 }
 
@@ -163,7 +177,12 @@ function assemble(
   const orphans: OrphanRow[] = []
   const clusterIds = new Set(clusterRows.map((row) => row.id))
   const replicaIds = new Set(replicaRows.map((row) => row.id))
-  const group = (rows: readonly ValueRow[], scope: 'cluster' | 'replica', live: ReadonlySet<string>, keepOrphans: boolean) => {
+  const group = (
+    rows: readonly ValueRow[],
+    scope: 'cluster' | 'replica',
+    live: ReadonlySet<string>,
+    keepOrphans: boolean,
+  ) => {
     const byObject = new Map<string, Map<string, string>>()
     for (const row of rows) {
       if (!live.has(row.object_id)) {
@@ -182,32 +201,31 @@ function assemble(
   const none: ReadonlyMap<string, string> = new Map()
 
   const clusters = clusterRows
-    .map(
-      (row): ClusterFlags => ({
-        id: row.id,
-        name: row.name,
-        builtin: row.builtin,
-        managed: row.managed,
-        pins: featurePins(row.features),
-        synced: syncedByCluster.get(row.id) ?? none,
-      }),
-    )
+    .map((row): ClusterFlags => ({
+      id: row.id,
+      name: row.name,
+      builtin: row.builtin,
+      managed: row.managed,
+      pins: featurePins(row.features),
+      synced: syncedByCluster.get(row.id) ?? none,
+    }))
     .sort((a, b) => compareText(a.name, b.name))
   const replicas = replicaRows
-    .map(
-      (row): ReplicaFlags => ({
-        id: row.id,
-        name: row.name,
-        clusterId: row.cluster_id,
-        clusterName: row.cluster_name,
-        size: row.size,
-        sizeFamily: row.size === null ? null : row.family,
-        pins: pinsByReplica.get(row.id) ?? none,
-        synced: syncedByReplica.get(row.id) ?? none,
-      }),
-    )
+    .map((row): ReplicaFlags => ({
+      id: row.id,
+      name: row.name,
+      clusterId: row.cluster_id,
+      clusterName: row.cluster_name,
+      size: row.size,
+      sizeFamily: row.size === null ? null : row.family,
+      pins: pinsByReplica.get(row.id) ?? none,
+      synced: syncedByReplica.get(row.id) ?? none,
+    }))
     .sort((a, b) => compareText(a.clusterName, b.clusterName) || compareText(a.name, b.name))
-  orphans.sort((a, b) => compareText(a.scope, b.scope) || compareText(a.objectId, b.objectId) || compareText(a.name, b.name))
+  orphans.sort(
+    (a, b) =>
+      compareText(a.scope, b.scope) || compareText(a.objectId, b.objectId) || compareText(a.name, b.name),
+  )
   return {environmentId, environment, clusters, replicas, orphans}
 }
 
@@ -222,8 +240,26 @@ export function featurePins(features: Record<string, unknown> | null | undefined
 
 /** Environment-wide values as stored (`system_parameters`), raw. */
 export async function readEnvironmentValues(q: Queryable): Promise<Map<string, string>> {
-  const rows = await q.query<{name: string; value: string}>('SELECT name, value FROM mzcluster.system_parameters')
+  const rows = await q.query<{name: string; value: string}>(
+    'SELECT name, value FROM mzcluster.system_parameters',
+  )
   return new Map(rows.map((row) => [row.name, row.value]))
+}
+
+/**
+ * One parameter's effective environment-wide value, typed (default < environment, through the one
+ * resolver): for code that needs a single setting, e.g. a limit checked by DDL.
+ */
+export async function readEnvironmentParameter<V>(q: Queryable, name: string): Promise<V> {
+  const def = getParameter(name)
+  if (!def) throw new Error(`unknown system parameter ${name}`)
+  const [row] = await q.query<{value: string}>(
+    'SELECT value FROM mzcluster.system_parameters WHERE name = $1',
+    [name],
+  )
+  const {value} = resolveParameter(def, {environment: row?.value})
+  const parsed = def.parse(value)
+  return (parsed.ok ? parsed.value : def.default) as V
 }
 
 /** The LaunchDarkly view of a cluster. */
@@ -255,6 +291,3 @@ export function formatReplicaRef(clusterName: string, replicaName: string): stri
   const replica = needsQuote(replicaName, false) ? quote(replicaName) : replicaName
   return `${cluster}.${replica}`
 }
-
-/** The scope of a parameter as the object kind it is stored on. */
-export type ObjectScope = Exclude<ParameterScope, 'environment'>

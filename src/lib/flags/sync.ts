@@ -11,7 +11,13 @@ import {parseEnvironmentId, type BuildInfo, type ReplicaRef} from './contexts.js
 import type {ScopedDesiredState} from './decide.js'
 import {evaluateScoped, type ScopedEvaluation} from './evaluate.js'
 import type {FlagSource} from './flag-source.js'
-import {REGISTRY, formatDefault, syncedParameters, type ParameterDef, type ParameterScope} from './registry.js'
+import {
+  REGISTRY,
+  formatDefault,
+  syncedParameters,
+  type ParameterDef,
+  type ParameterScope,
+} from './registry.js'
 import {resolveParameter} from './resolve.js'
 import {clusterRef, formatReplicaRef, readFlagState, replicaRef, type FlagState} from './store.js'
 
@@ -133,7 +139,10 @@ export async function syncFlags(db: Db, input: SyncInput): Promise<SyncResult> {
  * A replica whose size the size map does not know cannot get a complete context: it is skipped
  * with a warning and its stored rows are kept (no information is not "no override").
  */
-function partitionReplicas(state: FlagState, warnings: string[]): {evaluable: ReplicaRef[]; skipped: Set<string>} {
+function partitionReplicas(
+  state: FlagState,
+  warnings: string[],
+): {evaluable: ReplicaRef[]; skipped: Set<string>} {
   const evaluable: ReplicaRef[] = []
   const skipped = new Set<string>()
   for (const replica of state.replicas) {
@@ -156,13 +165,21 @@ export interface PlanOptions {
 }
 
 /** The diff between the cache and this evaluation (pure). */
-export function planSync(state: FlagState, evaluation: ScopedEvaluation, options: PlanOptions = {}): SyncPlan {
+export function planSync(
+  state: FlagState,
+  evaluation: ScopedEvaluation,
+  options: PlanOptions = {},
+): SyncPlan {
   const changes: SyncChange[] = []
   const warnings: string[] = []
   const environment = planEnvironment(state, evaluation, options.registry ?? REGISTRY, changes, warnings)
-  const desired: ScopedDesiredState = evaluation.scopedEnabled ? evaluation.desired : {cluster: new Map(), replica: new Map()}
+  const desired: ScopedDesiredState = evaluation.scopedEnabled
+    ? evaluation.desired
+    : {cluster: new Map(), replica: new Map()}
   // Gate off: an empty desired state with an unbounded prune scope (every row goes, skipped or not).
-  const skipped = evaluation.scopedEnabled ? (options.skippedReplicas ?? new Set<string>()) : new Set<string>()
+  const skipped = evaluation.scopedEnabled
+    ? (options.skippedReplicas ?? new Set<string>())
+    : new Set<string>()
   const reason = evaluation.scopedEnabled ? null : ('scoped-disabled' as const)
   const objects = new Map<string, ObjectInfo>()
   const cluster: RowWrite[] = []
@@ -184,7 +201,16 @@ export function planSync(state: FlagState, evaluation: ScopedEvaluation, options
       if (from === to || (to === null && !inPruneScope)) continue
       writes.push({objectId: id, name, value: to})
       const op: ChangeOp = from === null ? 'add' : to === null ? 'remove' : 'update'
-      changes.push({scope, object_id: id, object_name: objectName, name, op, from, to, reason: op === 'remove' ? reason : null})
+      changes.push({
+        scope,
+        object_id: id,
+        object_name: objectName,
+        name,
+        op,
+        from,
+        to,
+        reason: op === 'remove' ? reason : null,
+      })
     }
   }
   for (const c of state.clusters) {
@@ -192,12 +218,28 @@ export function planSync(state: FlagState, evaluation: ScopedEvaluation, options
     diffObject('cluster', c.id, c.name, c.synced, cluster, true)
   }
   for (const r of state.replicas) {
-    objects.set(r.id, {cluster_id: r.clusterId, cluster_name: r.clusterName, replica_id: r.id, replica_name: r.name})
-    diffObject('replica', r.id, formatReplicaRef(r.clusterName, r.name), r.synced, replica, !skipped.has(r.id))
+    objects.set(r.id, {
+      cluster_id: r.clusterId,
+      cluster_name: r.clusterName,
+      replica_id: r.id,
+      replica_name: r.name,
+    })
+    diffObject(
+      'replica',
+      r.id,
+      formatReplicaRef(r.clusterName, r.name),
+      r.synced,
+      replica,
+      !skipped.has(r.id),
+    )
   }
   // Lazy GC: rows of objects that no longer exist (ids are never reused, so they are inert).
   for (const orphan of state.orphans) {
-    ;(orphan.scope === 'cluster' ? cluster : replica).push({objectId: orphan.objectId, name: orphan.name, value: null})
+    ;(orphan.scope === 'cluster' ? cluster : replica).push({
+      objectId: orphan.objectId,
+      name: orphan.name,
+      value: null,
+    })
     changes.push({
       scope: orphan.scope,
       object_id: orphan.objectId,
@@ -232,14 +274,25 @@ function planEnvironment(
     if (served === undefined) continue
     const parsed = def.parse(served)
     if (!parsed.ok) {
-      warnings.push(`cannot modify system parameter ${def.name}: served value ${JSON.stringify(served)} does not parse (${parsed.error}); unchanged`)
+      warnings.push(
+        `cannot modify system parameter ${def.name}: served value ${JSON.stringify(served)} does not parse (${parsed.error}); unchanged`,
+      )
       continue
     }
     const to = def.format(parsed.value)
     const from = resolveParameter(def, {environment: state.environment.get(def.name)}).value
     if (to === from) continue
     writes.set(def.name, to === formatDefault(def) ? null : to)
-    changes.push({scope: 'environment', object_id: null, object_name: null, name: def.name, op: 'update', from, to, reason: null})
+    changes.push({
+      scope: 'environment',
+      object_id: null,
+      object_name: null,
+      name: def.name,
+      op: 'update',
+      from,
+      to,
+      reason: null,
+    })
   }
   return writes
 }
@@ -264,14 +317,16 @@ export async function applySyncPlan(db: Db, plan: SyncPlan, nowMs: number): Prom
     await writeScoped(tx, 'cluster_system_configurations', 'cluster_id', plan.cluster)
     await writeScoped(tx, 'replica_system_configurations', 'replica_id', plan.replica)
     const events = plan.changes.map((change) => auditEvent(change, plan))
-    for (let i = 0; i < events.length; i += AUDIT_CHUNK) await appendAudit(tx, events.slice(i, i + AUDIT_CHUNK), nowMs)
+    for (let i = 0; i < events.length; i += AUDIT_CHUNK)
+      await appendAudit(tx, events.slice(i, i + AUDIT_CHUNK), nowMs)
     await notifyCatalogChange(tx, 'system-parameters:sync')
   })
 }
 
 function auditEvent(change: SyncChange, plan: SyncPlan): AuditEvent {
   const stored = change.scope === 'environment' ? (plan.environment.get(change.name) ?? null) : change.to
-  const subject = change.object_id === null ? {} : {object_id: change.object_id, ...plan.objects.get(change.object_id)}
+  const subject =
+    change.object_id === null ? {} : {object_id: change.object_id, ...plan.objects.get(change.object_id)}
   return {
     eventType: 'alter',
     objectType: 'system-parameter',
@@ -287,7 +342,11 @@ function auditEvent(change: SyncChange, plan: SyncPlan): AuditEvent {
   }
 }
 
-async function writeEnvironment(tx: Queryable, writes: ReadonlyMap<string, string | null>, nowMs: number): Promise<void> {
+async function writeEnvironment(
+  tx: Queryable,
+  writes: ReadonlyMap<string, string | null>,
+  nowMs: number,
+): Promise<void> {
   const upserts = [...writes].filter((entry): entry is [string, string] => entry[1] !== null)
   const resets = [...writes].filter(([, value]) => value === null).map(([name]) => name)
   if (upserts.length > 0) {
@@ -298,7 +357,8 @@ async function writeEnvironment(tx: Queryable, writes: ReadonlyMap<string, strin
       [upserts.map(([name]) => name), upserts.map(([, value]) => value), nowMs],
     )
   }
-  if (resets.length > 0) await tx.query('DELETE FROM mzcluster.system_parameters WHERE name = ANY($1::text[])', [resets])
+  if (resets.length > 0)
+    await tx.query('DELETE FROM mzcluster.system_parameters WHERE name = ANY($1::text[])', [resets])
 }
 
 async function writeScoped(
@@ -319,8 +379,8 @@ async function writeScoped(
   }
   if (deletes.length > 0) {
     await tx.query(
-      `DELETE FROM mzcluster.${table} t USING unnest($1::text[], $2::text[]) AS d(o, n)
-        WHERE t.${idColumn} = d.o AND t.name = d.n`,
+      `DELETE FROM mzcluster.${table}
+        WHERE (${idColumn}, name) IN (SELECT o, n FROM unnest($1::text[], $2::text[]) AS d(o, n))`,
       [deletes.map((w) => w.objectId), deletes.map((w) => w.name)],
     )
   }

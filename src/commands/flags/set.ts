@@ -1,0 +1,36 @@
+import {Args} from '@oclif/core'
+import {BaseCommand} from '../../base-command.js'
+import type {SettingChange} from '../../lib/flags/settings.js'
+import {settingTarget, targetFlags} from '../../lib/flags/target-flags.js'
+
+export default class FlagsSet extends BaseCommand<typeof FlagsSet> {
+  static override summary = 'Set parameters environment-wide, or pin them on a cluster or a replica.'
+  static override description = `Without a target the values are environment-wide (any parameter). --cluster pins cluster-scoped parameters on one cluster (its FEATURES); --replica pins replica-scoped parameters on one replica. A pin beats the environment-wide value; an override written by \`flags sync\` beats a pin.
+
+Everything is checked before anything is written: an unknown parameter, a parameter whose scope does not fit the target, a value that does not parse, or an unknown cluster or replica exits with code 2 and writes nothing. Values are stored in their canonical spelling (true → on, 64MB → 64MiB).
+
+JSON: an array of {scope, object_id, object_name, name, value, previous, changed}.`
+
+  static override examples = [
+    '<%= config.bin %> <%= command.id %> max_replicas_per_cluster=10',
+    '<%= config.bin %> <%= command.id %> enable_eager_delta_joins=true --cluster prod',
+    '<%= config.bin %> <%= command.id %> enable_lgalloc=off lgalloc_slow_clear_bytes=256MiB --replica prod.r1',
+  ]
+
+  static override strict = false
+  static override args = {
+    setting: Args.string({description: 'NAME=VALUE; give several to set them together.', required: true}),
+  }
+
+  static override flags = targetFlags
+
+  public async run(): Promise<SettingChange[]> {
+    const {argv} = await this.parse(FlagsSet)
+    const target = await settingTarget(this.flags)
+    const {setParameters} = await import('../../lib/flags/settings.js')
+    const {settingLine} = await import('../../lib/flags/render.js')
+    const changes = await setParameters(await this.catalog(), target, argv as string[])
+    for (const change of changes) this.note(settingLine(change, this.errStyle))
+    return changes
+  }
+}
