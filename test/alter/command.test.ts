@@ -56,7 +56,7 @@ describe('parseAlterFlags', () => {
       logLogging: false,
       intervalMs: null,
       autoScaling: {onHydration: {hydrationSize: '800cc', lingerMs: 10 * MINUTE}},
-      features: {enable_eager_delta_joins: 'true'},
+      features: {enable_eager_delta_joins: 'on'},
     })
     expect(parseAlterFlags({'no-auto-scaling': true}).autoScaling).toBeNull()
     expect(parseAlterFlags({'hydration-time-estimate': '1m'})).toMatchObject({schedule: undefined, hydrationTimeEstimateMs: MINUTE})

@@ -57,7 +57,7 @@ describe('parseClusterOptions', () => {
       logging: {logLogging: true, intervalMs: 500},
       schedule: {kind: 'manual'},
       autoScalingPolicy: {onHydration: {hydrationSize: '800cc', lingerMs: 600_000}},
-      features: {enable_eager_delta_joins: 'on', enable_new_outer_join_lowering: 'false'},
+      features: {enable_eager_delta_joins: 'on', enable_new_outer_join_lowering: 'off'},
     })
   })
 

@@ -82,7 +82,7 @@ describe.each(backends())('cluster DDL on %s', (backend) => {
     await dropCluster(catalog.db, 'ids-a')
   })
 
-  it('creates an unmanaged cluster with feature pins stored raw', async () => {
+  it('creates an unmanaged cluster with feature pins stored canonically', async () => {
     const row = await createCluster(
       catalog.db,
       'scratch',
@@ -92,7 +92,7 @@ describe.each(backends())('cluster DDL on %s', (backend) => {
       managed: false,
       size: null,
       replication_factor: null,
-      features: {enable_eager_delta_joins: 'TRUE'},
+      features: {enable_eager_delta_joins: 'on'},
     })
   })
 

@@ -6,9 +6,9 @@
 import type {AutoScalingPolicy, DurationMs, Logging, Schedule} from '../controller/context.js'
 import {DEFAULT_LOGGING} from '../controller/context.js'
 import {UsageError} from '../errors.js'
-import {getParameter} from '../flags/registry.js'
+import {parseSettings} from '../flags/settings.js'
 import {parseDuration} from '../input/duration.js'
-import {parseAzList, parseKeyValue} from '../input/names.js'
+import {parseAzList} from '../input/names.js'
 
 /** The raw option values of `cluster create` (undefined = not given). */
 export interface ClusterOptionInput {
@@ -203,39 +203,11 @@ export function checkHydrationSize(policy: AutoScalingPolicy | null, size: strin
 }
 
 /**
- * `--feature name=value` pins: the name must be a cluster-scoped parameter and the value must
- * parse; values are kept raw, as typed (the resolver canonicalizes).
+ * `--feature name=value` pins: cluster-scoped parameters whose values parse, stored in their
+ * canonical spelling exactly as `flags set --cluster` stores them (one parser for both).
  */
 export function parseFeatures(items: readonly string[]): Record<string, string> {
-  const features: Record<string, string> = {}
-  for (const item of items) {
-    const {name, value} = parseKeyValue(item)
-    const def = getParameter(name)
-    if (def === undefined) {
-      throw new UsageError(`unknown parameter ${JSON.stringify(name)} (--feature)`, {
-        code: 'UNKNOWN_PARAMETER',
-        hint: 'list cluster-scoped parameters with `mzcluster flags params --scope cluster`',
-      })
-    }
-    if (def.scope !== 'cluster') {
-      throw new UsageError(
-        `parameter ${name} is ${def.scope}-scoped; --feature takes cluster-scoped parameters only`,
-        {
-          code: 'WRONG_SCOPE',
-          hint: 'list cluster-scoped parameters with `mzcluster flags params --scope cluster`',
-        },
-      )
-    }
-    const parsed = def.parse(value)
-    if (!parsed.ok) {
-      throw new UsageError(`invalid value ${JSON.stringify(value)} for ${name}: ${parsed.error}`, {
-        code: 'INVALID_PARAMETER_VALUE',
-      })
-    }
-    if (Object.hasOwn(features, name)) {
-      throw new UsageError(`--feature ${name} is given twice`, {code: 'INVALID_OPTIONS'})
-    }
-    features[name] = value
-  }
-  return features
+  if (items.length === 0) return {}
+  const settings = parseSettings(items, {kind: 'cluster', cluster: ''})
+  return Object.fromEntries(settings.map((setting) => [setting.def.name, setting.value]))
 }
