@@ -38,20 +38,50 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   protected errStyle!: Style
   private db: Db | undefined
 
+  /**
+   * Non-strict as far as oclif's command routing is concerned: with a space topic separator, oclif
+   * reads a word after a command that takes no arguments as part of the command id (`catalog
+   * status extra` became "command catalog:status:extra not found", exit 1). The strictness a
+   * command declares is enforced when its arguments are parsed (see `declaredStrict`).
+   */
+  static override strict = false
+
   public override async init(): Promise<void> {
     await super.init()
     const noColorFlag = this.argv.includes('--no-color')
     this.style = makeStyle(decideColor({isTTY: Boolean(process.stdout.isTTY), env: process.env, noColorFlag}))
     this.errStyle = makeStyle(decideColor({isTTY: Boolean(process.stderr.isTTY), env: process.env, noColorFlag}))
-    const {args, flags} = await this.parse({
-      flags: this.commandClass.flags,
-      baseFlags: this.commandClass.baseFlags,
-      enableJsonFlag: this.commandClass.enableJsonFlag,
-      args: this.commandClass.args,
-      strict: this.commandClass.strict,
+    let parsed
+    try {
+      parsed = await this.parse({
+        flags: this.commandClass.flags,
+        baseFlags: this.commandClass.baseFlags,
+        enableJsonFlag: this.commandClass.enableJsonFlag,
+        args: this.commandClass.args,
+        strict: declaredStrict(this.commandClass),
+      })
+    } catch (error) {
+      throw this.usageErrorOf(error as Error)
+    }
+    this.flags = parsed.flags as BaseFlags<T>
+    this.args = parsed.args as BaseArgs<T>
+  }
+
+  /**
+   * Every failure to parse argv is invalid usage (exit 2). oclif's parse errors are rendered by
+   * `catch`; the two it throws as plain errors are converted here: the CLIError of a flag given
+   * without its value, and a flag's own parse function refusing the value (rethrown by oclif as a
+   * plain Error, "Parsing --port \n\t<reason>\nSee more help…"), which were internal errors (exit 1).
+   */
+  private usageErrorOf(error: Error & {parse?: unknown}): Error {
+    if (error instanceof MzclusterError || isOclifParseError(error)) return error
+    const flagValue = /^Parsing (--[\w-]+) ?\n\t(.*)/.exec(error.message)
+    const message = flagValue ? `invalid value for ${flagValue[1]}: ${flagValue[2]}` : (error.message.split('\n')[0] ?? error.message)
+    return new UsageError(message, {
+      code: 'INVALID_USAGE',
+      hint: `see \`mzcluster ${this.id?.replaceAll(':', ' ') ?? ''} --help\``,
+      cause: error,
     })
-    this.flags = flags as BaseFlags<T>
-    this.args = args as BaseArgs<T>
   }
 
   protected get catalogLocation(): CatalogLocation {
@@ -124,7 +154,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       exitCode = 130
       code = 'INTERRUPTED'
       message = 'interrupted'
-    } else if (error.parse !== undefined || /Flag|Arg|Parse/.test(error.constructor?.name ?? '')) {
+    } else if (isOclifParseError(error)) {
       // oclif's own flag/argument parse errors: invalid usage.
       exitCode = exitCodes.usage
       code = 'INVALID_USAGE'
@@ -164,4 +194,17 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   private get commandClass(): typeof BaseCommand {
     return this.constructor as typeof BaseCommand
   }
+}
+
+/** oclif's own flag/argument parse errors (CLIParseError and its subclasses). */
+function isOclifParseError(error: Error & {parse?: unknown}): boolean {
+  return error.parse !== undefined || /Flag|Arg|Parse/.test(error.constructor?.name ?? '')
+}
+
+/** The `strict` a command class declares itself; oclif's default (true) unless it says otherwise. */
+function declaredStrict(commandClass: typeof BaseCommand): boolean {
+  for (let cls: unknown = commandClass; cls && cls !== BaseCommand; cls = Object.getPrototypeOf(cls)) {
+    if (Object.hasOwn(cls as object, 'strict')) return (cls as typeof BaseCommand).strict
+  }
+  return true
 }

@@ -24,6 +24,8 @@ export interface SizeSpec {
 type Entry = Record<string, unknown>
 
 const CREDITS = /^\d+(?:\.\d+)?$/
+/** The largest workers/processes count: the catalog's columns are `integer`. */
+const MAX_COUNT = 2_147_483_647
 
 /** The text of FILE, or of stdin for `-`; an unreadable file is a usage error. */
 export async function readSizeSource(path: string): Promise<{text: string; source: string}> {
@@ -132,6 +134,9 @@ class FieldReader {
     if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
       return this.fail(field, `must be an integer ≥ 1, got ${describe(value)}`)
     }
+    // The catalog stores workers and processes as 32-bit integers; a larger count is refused here
+    // rather than failing the INSERT (an internal error, exit 1).
+    if (value > MAX_COUNT) return this.fail(field, `must be at most ${MAX_COUNT}, got ${describe(value)}`)
     return value
   }
 

@@ -1,0 +1,179 @@
+// No password in any output, log or error. Commands run against catalog URLs that carry a
+// password: unreachable ones (refused port, invalid port, unparseable, password in the query, a
+// percent-encoded password) and the real test server with a fake password added (the server
+// uses trust authentication, so it is ignored). stdout and stderr are searched for the password,
+// raw and percent-encoded, including --verbose stack traces, --json errors and `run` log lines.
+// Every check also asserts that the URL itself was printed (redacted), so it can fail.
+
+import {spawn} from 'node:child_process'
+import pg from 'pg'
+import {afterAll, beforeAll, describe, expect, inject, it} from 'vitest'
+
+import type {TestCatalog} from '../support/catalogs.js'
+import {freshCatalog} from '../support/catalogs.js'
+import type {CliResult} from '../support/cli.js'
+import {BIN, runCli} from '../support/cli.js'
+
+const SECRET = 's3cr3t-PW'
+const ENV = {NODE_ENV: undefined, DATABASE_URL: undefined, MZCLUSTER_CATALOG: undefined}
+
+/** Every spelling of the secret that must never be printed. */
+const SPELLINGS = [SECRET, encodeURIComponent(`${SECRET}@/:`), `${SECRET}@/:`]
+
+function leaks(result: CliResult): string[] {
+  return SPELLINGS.filter((spelling) => result.stdout.includes(spelling) || result.stderr.includes(spelling))
+}
+
+const cli = (args: readonly string[], env: Record<string, string | undefined> = {}) =>
+  runCli(args, {env: {...ENV, ...env}, timeoutMs: 30_000})
+
+/** `run` for `ms`, then SIGTERM (optionally doing `during` while it runs). */
+function runFor(args: readonly string[], ms: number, during?: () => Promise<void>): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const env: NodeJS.ProcessEnv = {...process.env, CI: '1'}
+    for (const key of Object.keys(ENV)) delete env[key]
+    const child = spawn(process.execPath, [BIN, 'run', ...args], {env, stdio: ['ignore', 'pipe', 'pipe']})
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+    const kill = setTimeout(() => child.kill('SIGKILL'), ms + 30_000)
+    const term = setTimeout(() => {
+      void (during ?? (async () => {}))().finally(() => child.kill('SIGTERM'))
+    }, ms)
+    child.on('error', reject)
+    child.on('close', (code, signal) => {
+      clearTimeout(kill)
+      clearTimeout(term)
+      resolve({code: code ?? (signal ? 128 : 1), stdout, stderr})
+    })
+  })
+}
+
+const UNREACHABLE = `postgres://postgres:${SECRET}@127.0.0.1:1/nowhere`
+
+describe('no password in output: unreachable catalog server', () => {
+  const COMMANDS: readonly (readonly string[])[] = [
+    ['catalog', 'status'],
+    ['catalog', 'status', '--json'],
+    ['catalog', 'status', '--verbose'],
+    ['catalog', 'init', '--verbose'],
+    ['plan'],
+    ['plan', '--json', '--verbose'],
+    ['tick', '--verbose'],
+    ['cluster', 'list', '--verbose'],
+    ['flags', 'dump', '--json'],
+    ['run', '--interval', '200ms', '--verbose'],
+  ]
+
+  it.each(COMMANDS.map((args) => [args.join(' '), args] as const))('%s, with --catalog: exit 1, the URL redacted, no password', async (_label, args) => {
+    const result = await cli([...args, '--catalog', UNREACHABLE])
+    expect(result.code).toBe(1)
+    expect(leaks(result)).toEqual([])
+    expect(`${result.stdout}${result.stderr}`).toContain('postgres://postgres:***@127.0.0.1:1/nowhere')
+    if (args.includes('--verbose')) expect(result.stderr).toMatch(/^\s+at /m) // the stack is there, scrubbed
+  })
+
+  it.each([
+    ['MZCLUSTER_CATALOG', UNREACHABLE],
+    ['DATABASE_URL', UNREACHABLE],
+  ])('catalog status with the URL in $%s', async (variable, url) => {
+    const result = await cli(['catalog', 'status', '--verbose'], {[variable]: url})
+    expect(result.code).toBe(1)
+    expect(leaks(result)).toEqual([])
+    expect(result.stderr).toContain('postgres://postgres:***@127.0.0.1:1/nowhere')
+  })
+
+  it.each([
+    ['an invalid port', `postgres://postgres:${SECRET}@127.0.0.1:99999/x`, 'postgres://postgres:***@127.0.0.1:99999/x'],
+    ['an unparseable URL', `postgres://postgres:${SECRET}/x@127.0.0.1:1/x`, 'postgres://postgres:***@127.0.0.1:1/x'],
+    ['a percent-encoded password', `postgres://postgres:${encodeURIComponent(`${SECRET}@/:`)}@127.0.0.1:1/x`, 'postgres://postgres:***@127.0.0.1:1/x'],
+    ['the password in the query', `postgres://postgres@127.0.0.1:1/x?password=${SECRET}`, 'password=***'],
+  ])('%s', async (_label, url, redacted) => {
+    for (const args of [['catalog', 'status', '--verbose'], ['plan', '--json']]) {
+      const result = await cli([...args, '--catalog', url])
+      expect(result.code, args.join(' ')).toBe(1)
+      expect(leaks(result)).toEqual([])
+      expect(`${result.stdout}${result.stderr}`).toContain(redacted)
+    }
+  })
+})
+
+const serverUrl = inject('serverUrl')
+
+describe.skipIf(!serverUrl)('no password in output: the test server with a fake password (trust auth)', () => {
+  let catalog: TestCatalog
+  let url: string
+  let redacted: string
+
+  beforeAll(async () => {
+    catalog = await freshCatalog('server')
+    await catalog.close()
+    const withPassword = new URL(catalog.location)
+    withPassword.password = SECRET
+    url = withPassword.toString()
+    withPassword.password = '***'
+    redacted = withPassword.toString().replace('%2A%2A%2A', '***')
+    expect(url).toContain(`:${SECRET}@`)
+  })
+  afterAll(async () => catalog?.destroy())
+
+  it('catalog status (table and --json) shows the location redacted', async () => {
+    const table = await cli(['catalog', 'status', '--catalog', url])
+    expect(table.code).toBe(0)
+    expect(leaks(table)).toEqual([])
+    expect(table.stdout).toContain(`location\t${redacted}`)
+    const status = await cli(['catalog', 'status', '--json', '--catalog', url])
+    expect(status.code).toBe(0)
+    expect(leaks(status)).toEqual([])
+    expect(JSON.parse(status.stdout)).toMatchObject({kind: 'server', location: redacted})
+  })
+
+  it('writes, plan, tick, errors with --verbose, audit and flags never print it', async () => {
+    const runs: CliResult[] = []
+    for (const args of [
+      ['catalog', 'init', '--verbose'],
+      ['cluster', 'create', 'prod', '--size', '100cc'],
+      ['plan'],
+      ['plan', '--json'],
+      ['tick', '--verbose'],
+      ['cluster', 'show', 'nope', '--verbose'],
+      ['cluster', 'create', 'prod', '--size', '100cc', '--json', '--verbose'],
+      ['audit', '--json'],
+      ['flags', 'dump', '--resolved'],
+    ]) {
+      const result = await cli([...args, '--catalog', url])
+      expect(result.code, args.join(' ')).toBeLessThanOrEqual(2)
+      expect(leaks(result), args.join(' ')).toEqual([])
+      runs.push(result)
+    }
+    expect(runs[0]?.stderr).toContain(redacted) // catalog init names where it is
+    expect(runs[5]?.stderr).toMatch(/^\s+at /m) // a --verbose stack was printed, and is clean
+  })
+
+  it('run: start, tick and error log lines (also after its connections are killed) never print it', async () => {
+    const admin = new pg.Client({connectionString: serverUrl as string})
+    await admin.connect()
+    try {
+      const database = new URL(catalog.location).pathname.slice(1)
+      await cli(['cluster', 'create', 'busy', '--size', '100cc', '--replication-factor', '2', '--catalog', url])
+      const result = await runFor(['--interval', '200ms', '--catalog', url], 1500, async () => {
+        // Kill its connections: the run logs the lost connection and reconnects.
+        await admin.query(
+          "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND application_name = 'mzcluster'",
+          [database],
+        )
+        await new Promise((resolve) => setTimeout(resolve, 1500))
+      })
+      expect(leaks(result)).toEqual([])
+      expect(result.stderr).toMatch(/run: started/)
+      expect(result.stderr).toMatch(/tick: \d+ created/)
+      expect(result.stderr).toMatch(/run: lost the listening connection .*; retrying in/)
+      const json = await runFor(['--interval', '200ms', '--json', '--catalog', url], 1200)
+      expect(leaks(json)).toEqual([])
+      expect(json.stderr).toMatch(/"event":\s*"start"/)
+    } finally {
+      await admin.end()
+    }
+  })
+})
