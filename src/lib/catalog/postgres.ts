@@ -90,6 +90,13 @@ class ServerDb implements Db {
         },
       }
       let broken = false
+      // A checked-out client has no error listener of the pool's: a connection lost between two
+      // statements (server restart, terminated backend) would be an unhandled 'error' event and
+      // crash the process. The next statement fails anyway; just never reuse this client.
+      const onClientError = () => {
+        broken = true
+      }
+      client.on('error', onClientError)
       try {
         beforeStatement()
         this.statementCount++
@@ -107,6 +114,7 @@ class ServerDb implements Db {
         })
         throw error
       } finally {
+        client.removeListener('error', onClientError)
         client.release(broken)
       }
     }, options.attempts)
@@ -123,17 +131,38 @@ class ServerDb implements Db {
     } catch (error) {
       throw this.wrap(error)
     }
-    client.on('notification', (message) => {
+    // The listening client stays checked out; whatever ends it must give it back to the pool exactly
+    // once, or pool.end() (close, reconnect) waits for it forever.
+    let released = false
+    const release = (destroy: boolean | Error) => {
+      if (released) return
+      released = true
+      client.removeListener('notification', onNotification)
+      client.removeListener('error', onClientError)
+      client.release(destroy)
+    }
+    const onNotification = (message: {channel: string; payload?: string}) => {
       if (message.channel === channel) onNotify(message.payload ?? '')
-    })
-    client.on('error', (error) => onError?.(error))
-    await client.query(`LISTEN "${channel.replaceAll('"', '""')}"`)
+    }
+    const onClientError = (error: Error) => {
+      release(error)
+      onError?.(error)
+    }
+    client.on('notification', onNotification)
+    client.on('error', onClientError)
+    try {
+      await client.query(`LISTEN "${channel.replaceAll('"', '""')}"`)
+    } catch (error) {
+      release(error instanceof Error ? error : true)
+      throw this.wrap(error)
+    }
     return async () => {
+      if (released) return
       try {
         await client.query(`UNLISTEN "${channel.replaceAll('"', '""')}"`)
-        client.release()
+        release(false)
       } catch {
-        client.release(true)
+        release(true)
       }
     }
   }

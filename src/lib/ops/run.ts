@@ -105,6 +105,10 @@ export async function runController(initialDb: Db, options: RunOptions): Promise
   let knownLeader = ''
   let woken = false
   let backoffMs = 500
+  // The listening connection died (server restart, terminated backend): handled like any lost
+  // connection — logged, backed off, reconnected — instead of silently re-listening on a pool
+  // whose other connections are most likely dead too.
+  let lostListener: Error | null = null
 
   const listen = async () => {
     if (db.kind !== 'server' || options.pollOnly || listener.stop) return
@@ -114,8 +118,9 @@ export async function runController(initialDb: Db, options: RunOptions): Promise
         // The controller's own applies notify too; skip them to avoid a no-op tick after every tick.
         if (payload !== 'controller') alarm.ring()
       },
-      () => {
+      (error) => {
         listener.stop = null
+        lostListener = error
         alarm.ring()
       },
     )
@@ -125,6 +130,11 @@ export async function runController(initialDb: Db, options: RunOptions): Promise
   while (!options.signal.aborted) {
     let intervalMs = options.intervalMs ?? 5000
     try {
+      if (lostListener) {
+        const lost: Error = lostListener
+        lostListener = null
+        throw Object.assign(new Error(`lost the listening connection to the catalog server: ${lost.message}`), {code: 'CATALOG_UNREACHABLE'})
+      }
       await listen()
       const parameters = await SystemParameters.read(db)
       intervalMs = options.intervalMs ?? Math.max(parameters.number('cluster_controller_tick_interval'), 1)
