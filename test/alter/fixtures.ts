@@ -14,16 +14,24 @@ import type {
 } from '../../src/lib/catalog/cluster-rows.js'
 import type {Queryable} from '../../src/lib/catalog/db.js'
 import {hydratedReplicas} from '../../src/lib/catalog/signals.js'
+import {
+  auditMark,
+  auditSince,
+  clusterRow,
+  DEFAULT_LOGGING_JSON,
+  dumpCatalog,
+  HOUR,
+  MINUTE,
+  replicasOf,
+  replicaSummary,
+  reportReady,
+  SECOND,
+  setParameter,
+  T0,
+} from '../integration/fixtures.js'
 
-export const SECOND = 1000
-export const MINUTE = 60 * SECOND
-export const HOUR = 60 * MINUTE
 export const DAY = 24 * HOUR
 
-/** A fixed, round point in time the library scenarios count from (2027-01-15T08:00:00Z). */
-export const T0 = 1_800_000_000_000
-
-export const DEFAULT_LOGGING_JSON: LoggingJson = {log_logging: false, interval_ms: 1000}
 
 /** A parsed `cluster alter` with the default timing; the given fields are the ones "mentioned". */
 export const req = (fields: Omit<Partial<AlterRequest>, 'timing'> & {timing?: AlterRequest['timing']} = {}): AlterRequest => ({
@@ -152,81 +160,6 @@ export async function addIndex(db: Queryable, clusterId: string, name: string): 
   return id
 }
 
-/** The orchestrator reports the replica online and every object of its cluster hydrated on it. */
-export async function reportReady(db: Queryable, replicaId: string): Promise<void> {
-  await db.query(
-    `INSERT INTO mzcluster.replica_status (replica_id, online, reported_at) VALUES ($1, true, $2)
-     ON CONFLICT (replica_id) DO UPDATE SET online = true, reported_at = $2`,
-    [replicaId, T0],
-  )
-  await db.query(
-    `INSERT INTO mzcluster.object_hydration (replica_id, object_id, hydrated, reported_at)
-     SELECT r.id, o.id, true, $2 FROM mzcluster.replicas r JOIN mzcluster.objects o ON o.cluster_id = r.cluster_id
-     WHERE r.id = $1
-     ON CONFLICT (replica_id, object_id) DO UPDATE SET hydrated = true, reported_at = $2`,
-    [replicaId, T0],
-  )
-}
-
-/** An environment-wide system parameter (null: back to the registry default). */
-export async function setParameter(db: Queryable, name: string, value: string | null): Promise<void> {
-  if (value === null) {
-    await db.query('DELETE FROM mzcluster.system_parameters WHERE name = $1', [name])
-    return
-  }
-  await db.query(
-    `INSERT INTO mzcluster.system_parameters (name, value, updated_at) VALUES ($1, $2, $3)
-     ON CONFLICT (name) DO UPDATE SET value = $2, updated_at = $3`,
-    [name, value, T0],
-  )
-}
-
-export interface ReplicaInfo {
-  id: string
-  name: string
-  size: string | null
-}
-
-/** A cluster's replicas in creation order. */
-export async function replicasOf(db: Queryable, clusterId: string): Promise<ReplicaInfo[]> {
-  return db.query<ReplicaInfo>('SELECT id, name, size FROM mzcluster.replicas WHERE cluster_id = $1 ORDER BY ord, id', [clusterId])
-}
-
-/** `name size` per replica, in creation order. */
-export async function replicaSummary(db: Queryable, clusterId: string): Promise<string[]> {
-  return (await replicasOf(db, clusterId)).map((replica) => `${replica.name} ${replica.size}`)
-}
-
-export async function clusterRow(db: Queryable, clusterId: string): Promise<ClusterRow> {
-  const [row] = await db.query<ClusterRow>('SELECT * FROM mzcluster.clusters WHERE id = $1', [clusterId])
-  if (!row) throw new Error(`no cluster ${clusterId}`)
-  return row
-}
-
-export interface AuditRow {
-  id: number
-  occurred_at: number
-  event_type: string
-  object_type: string
-  details: Record<string, unknown>
-}
-
-/** The id of the latest audit event (0 when there is none). */
-export async function auditMark(db: Queryable): Promise<number> {
-  const [row] = await db.query<{id: number}>('SELECT COALESCE(max(id), 0)::int AS id FROM mzcluster.audit_events')
-  return row?.id ?? 0
-}
-
-/** Audit events after `mark` about one cluster, in id order. */
-export async function auditSince(db: Queryable, mark: number, clusterId: string): Promise<AuditRow[]> {
-  const rows = await db.query<AuditRow>(
-    `SELECT id::int AS id, occurred_at, event_type, object_type, details FROM mzcluster.audit_events
-     WHERE id > $1 AND details->>'cluster_id' = $2 ORDER BY id`,
-    [mark, clusterId],
-  )
-  return rows.map((row) => ({...row, occurred_at: Number(row.occurred_at)}))
-}
-
 /** The reconfiguration lifecycle transitions (events with a target) after `mark`. */
 export async function lifecycle(db: Queryable, mark: number, clusterId: string): Promise<string[]> {
   return (await auditSince(db, mark, clusterId))
@@ -240,29 +173,8 @@ export async function hydratedIds(db: Queryable, clusterId: string): Promise<Set
   return hydrated.get(clusterId) ?? new Set()
 }
 
-/**
- * Every row of every mzcluster table and the state of every sequence, JSON-serialized: equal dumps
- * mean an unchanged catalog.
- */
-export async function dumpCatalog(db: Queryable): Promise<string> {
-  const tables = await db.query<{name: string}>(
-    `SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-     WHERE n.nspname = 'mzcluster' AND c.relkind = 'r' ORDER BY c.relname`,
-  )
-  const sequences = await db.query<{name: string}>(
-    `SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-     WHERE n.nspname = 'mzcluster' AND c.relkind = 'S' ORDER BY c.relname`,
-  )
-  const dump: Record<string, unknown> = {}
-  for (const {name} of tables) {
-    const rows = await db.query<{row: string}>(`SELECT to_jsonb(t)::text AS row FROM mzcluster."${name}" t ORDER BY 1`)
-    dump[`table ${name}`] = rows.map((r) => r.row)
-  }
-  for (const {name} of sequences) {
-    const [state] = await db.query<{last_value: string; is_called: boolean}>(
-      `SELECT last_value::text AS last_value, is_called FROM mzcluster."${name}"`,
-    )
-    dump[`sequence ${name}`] = state
-  }
-  return JSON.stringify(dump, null, 1)
-}
+
+// Shared with the controller integration tests: one definition of each helper.
+export {auditMark, auditSince, clusterRow, dumpCatalog, MINUTE, replicasOf, replicaSummary, reportReady, SECOND, setParameter}
+export type {AuditRow, ReplicaInfo} from '../integration/fixtures.js'
+export {DEFAULT_LOGGING_JSON, HOUR, T0}
