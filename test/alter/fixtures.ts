@@ -5,12 +5,9 @@
 
 import type {AlterRequest} from '../../src/lib/alter/route.js'
 import type {
-  AutoScalingJson,
-  BurstJson,
   ClusterRow,
   LoggingJson,
   ReconfigurationJson,
-  ScheduleJson,
 } from '../../src/lib/catalog/cluster-rows.js'
 import type {Queryable} from '../../src/lib/catalog/db.js'
 import {hydratedReplicas} from '../../src/lib/catalog/signals.js'
@@ -18,6 +15,7 @@ import {
   auditMark,
   auditSince,
   clusterRow,
+  createCluster,
   DEFAULT_LOGGING_JSON,
   dumpCatalog,
   HOUR,
@@ -92,45 +90,6 @@ async function nextId(db: Queryable, sequence: string): Promise<number> {
   return row.n
 }
 
-export interface ClusterSpec {
-  readonly name: string
-  readonly size: string
-  readonly rf: number
-  readonly availabilityZones?: readonly string[]
-  readonly logging?: LoggingJson
-  readonly schedule?: ScheduleJson
-  readonly policy?: AutoScalingJson | null
-  readonly reconfiguration?: ReconfigurationJson | null
-  readonly burst?: BurstJson | null
-  readonly createdAtMs?: number
-}
-
-/** A managed user cluster inserted with plain SQL; returns its id (`u<n>`). */
-export async function createCluster(db: Queryable, spec: ClusterSpec): Promise<string> {
-  const n = await nextId(db, 'user_cluster_ids')
-  const id = `u${n}`
-  await db.query(
-    `INSERT INTO mzcluster.clusters
-       (id, ord, name, managed, size, replication_factor, availability_zones, logging, schedule, auto_scaling_strategy, reconfiguration, burst, created_at)
-     VALUES ($1, $2, $3, true, $4, $5, $6::jsonb, $7::jsonb, $8::jsonb, $9::jsonb, $10::jsonb, $11::jsonb, $12)`,
-    [
-      id,
-      n,
-      spec.name,
-      spec.size,
-      spec.rf,
-      JSON.stringify(spec.availabilityZones ?? []),
-      JSON.stringify(spec.logging ?? DEFAULT_LOGGING_JSON),
-      JSON.stringify(spec.schedule ?? {kind: 'manual'}),
-      spec.policy ? JSON.stringify(spec.policy) : null,
-      spec.reconfiguration ? JSON.stringify(spec.reconfiguration) : null,
-      spec.burst ? JSON.stringify(spec.burst) : null,
-      spec.createdAtMs ?? T0 - HOUR,
-    ],
-  )
-  return id
-}
-
 /** A managed replica (default logging); returns its id. */
 export async function addReplica(
   db: Queryable,
@@ -177,4 +136,5 @@ export async function hydratedIds(db: Queryable, clusterId: string): Promise<Set
 // Shared with the controller integration tests: one definition of each helper.
 export {auditMark, auditSince, clusterRow, dumpCatalog, MINUTE, replicasOf, replicaSummary, reportReady, SECOND, setParameter}
 export type {AuditRow, ReplicaInfo} from '../integration/fixtures.js'
-export {DEFAULT_LOGGING_JSON, HOUR, T0}
+export {createCluster, DEFAULT_LOGGING_JSON, HOUR, T0}
+export type {ClusterSpec} from '../integration/fixtures.js'

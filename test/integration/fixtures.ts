@@ -37,6 +37,7 @@ export interface ClusterSpec {
   readonly size: string
   readonly rf: number
   readonly availabilityZones?: readonly string[]
+  readonly logging?: LoggingJson
   readonly schedule?: ScheduleJson
   readonly policy?: AutoScalingJson | null
   readonly reconfiguration?: ReconfigurationJson | null
@@ -51,8 +52,8 @@ export async function createCluster(db: Queryable, spec: ClusterSpec): Promise<s
   const id = `u${n}`
   await db.query(
     `INSERT INTO mzcluster.clusters
-       (id, ord, name, managed, size, replication_factor, availability_zones, schedule, auto_scaling_strategy, reconfiguration, burst, features, created_at)
-     VALUES ($1, $2, $3, true, $4, $5, $6::jsonb, $7::jsonb, $8::jsonb, $9::jsonb, $10::jsonb, $11::jsonb, $12)`,
+       (id, ord, name, managed, size, replication_factor, availability_zones, logging, schedule, auto_scaling_strategy, reconfiguration, burst, features, created_at)
+     VALUES ($1, $2, $3, true, $4, $5, $6::jsonb, $7::jsonb, $8::jsonb, $9::jsonb, $10::jsonb, $11::jsonb, $12::jsonb, $13)`,
     [
       id,
       n,
@@ -60,6 +61,7 @@ export async function createCluster(db: Queryable, spec: ClusterSpec): Promise<s
       spec.size,
       spec.rf,
       JSON.stringify(spec.availabilityZones ?? []),
+      JSON.stringify(spec.logging ?? DEFAULT_LOGGING_JSON),
       JSON.stringify(spec.schedule ?? {kind: 'manual'}),
       spec.policy ? JSON.stringify(spec.policy) : null,
       spec.reconfiguration ? JSON.stringify(spec.reconfiguration) : null,
