@@ -4,16 +4,18 @@
 // when a hydration-burst record is retired in the same write. No database.
 
 import {describe, expect, it} from 'vitest'
-import type {AlterRequest, AlterRoute, RouteContext} from '../../src/lib/alter/route.js'
-import {deadlineOf, routeAlter} from '../../src/lib/alter/route.js'
-import type {ClusterRow} from '../../src/lib/catalog/cluster-rows.js'
+import type {AlterRequest, RouteContext} from '../../src/lib/alter/route.js'
 import {
   AUTO_SCALING_WITH_SCHEDULE_MESSAGE,
+  deadlineOf,
   hydrationSizeEqualsSizeMessage,
+  hydrationSizeEqualsTargetMessage,
   REPLICATION_FACTOR_WITH_SCHEDULE_MESSAGE,
-} from '../../src/lib/ddl/cluster-options.js'
+} from '../../src/lib/alter/route.js'
+import type {ClusterRow} from '../../src/lib/catalog/cluster-rows.js'
 import {UsageError} from '../../src/lib/errors.js'
-import {clusterRowFixture, DAY, DEFAULT_LOGGING_JSON, HOUR, MINUTE, record, req, T0} from './fixtures.js'
+import type {RowRoute} from './fixtures.js'
+import {clusterRowFixture, DAY, DEFAULT_LOGGING_JSON, HOUR, MINUTE, record, req, routeRows as routeAlter, T0} from './fixtures.js'
 
 const OWNS: RouteContext = {owns: true, nowMs: T0, defaultTimeoutMs: DAY}
 const GATE_OFF: RouteContext = {...OWNS, owns: false}
@@ -22,10 +24,10 @@ const RF_IN_FLIGHT = 'cannot change replication factor while a reconfiguration i
 const SCHEDULE_IN_FLIGHT = 'cannot change the cluster schedule while a reconfiguration is in progress'
 
 /** The route, narrowed to the expected kind (fails the test with the actual route otherwise). */
-function routeAs<K extends AlterRoute['kind']>(kind: K, current: ClusterRow, request: AlterRequest, context = OWNS): Extract<AlterRoute, {kind: K}> {
+function routeAs<K extends RowRoute['kind']>(kind: K, current: ClusterRow, request: AlterRequest, context = OWNS): Extract<RowRoute, {kind: K}> {
   const route = routeAlter(current, request, context)
   expect(route.kind, JSON.stringify(route)).toBe(kind)
-  return route as Extract<AlterRoute, {kind: K}>
+  return route as Extract<RowRoute, {kind: K}>
 }
 
 /** The UsageError a refused alter throws (exit code 2, nothing written by construction: pure). */
@@ -349,7 +351,7 @@ describe('validations', () => {
 
   it('HYDRATION SIZE equal to the in-flight target SIZE', () => {
     expect(refusal(inFlight200, req({autoScaling: policy('200cc')})).message).toBe(
-      "HYDRATION SIZE must differ from the target SIZE ('200cc') of the in-progress cluster resize",
+      hydrationSizeEqualsTargetMessage('200cc'),
     )
     // Any other hydration size is fine and carries the record.
     expect(routeAs('direct', inFlight200, req({autoScaling: policy('800cc')})).next.reconfiguration).toEqual(inFlight200.reconfiguration)

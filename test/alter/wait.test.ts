@@ -8,6 +8,7 @@ import {alterCluster} from '../../src/lib/alter/alter.js'
 import {judge, waitForReconfiguration} from '../../src/lib/alter/wait.js'
 import type {ClusterRow, TargetJson} from '../../src/lib/catalog/cluster-rows.js'
 import type {Db} from '../../src/lib/catalog/db.js'
+import {tick} from '../../src/lib/ops/tick.js'
 import type {Backend, TestCatalog} from '../support/catalogs.js'
 import {backends, freshCatalog} from '../support/catalogs.js'
 import {addReplica, clusterRow, clusterRowFixture, createCluster, DEFAULT_LOGGING_JSON, HOUR, record, replicaSummary, req, setParameter, T0} from './fixtures.js'
@@ -59,6 +60,9 @@ describe.each(backends())('waitForReconfiguration on a %s catalog', (backend: Ba
   })
   afterAll(async () => catalog.destroy())
 
+  /** Drive the controller for the cluster, as the waiting commands do. */
+  const driving = (on: Db) => async (clusterName: string) => (await tick(on, {clusterNames: [clusterName]})).warnings
+
   /** A 100cc × 1 cluster with its replica, and an alter to 200cc written now; returns id and awaited target. */
   const altering = async (name: string) => {
     const id = await createCluster(db, {name, size: '100cc', rf: 1, createdAtMs: Date.now() - HOUR})
@@ -72,7 +76,13 @@ describe.each(backends())('waitForReconfiguration on a %s catalog', (backend: Ba
     await setParameter(db, 'signal_source', 'simulated')
     const {id, awaited} = await altering('wait-ok')
     const progress: number[] = []
-    const outcome = await waitForReconfiguration(db, {clusterId: id, awaited, maxWaitMs: 20_000, onProgress: (p) => progress.push(p.hydratedTargetReplicas)})
+    const outcome = await waitForReconfiguration(db, {
+      clusterId: id,
+      awaited,
+      drive: driving(db),
+      maxWaitMs: 20_000,
+      onProgress: (p) => progress.push(p.awaiting === 'hydration' ? p.hydratedTargetReplicas : -1),
+    })
     expect(outcome).toMatchObject({kind: 'succeeded', how: 'finalized', row: {size: '200cc', reconfiguration: {status: 'finalized'}}})
     expect(await replicaSummary(db, id)).toEqual(['r2 200cc'])
     expect(progress.every((n) => n === 0 || n === 1)).toBe(true)
@@ -82,7 +92,7 @@ describe.each(backends())('waitForReconfiguration on a %s catalog', (backend: Ba
     await setParameter(db, 'signal_source', 'simulated')
     const {id, awaited} = await altering('wait-no-drive')
     const started = Date.now()
-    const outcome = await waitForReconfiguration(db, {clusterId: id, awaited, drive: false, maxWaitMs: 300})
+    const outcome = await waitForReconfiguration(db, {clusterId: id, awaited, maxWaitMs: 300})
     expect(Date.now() - started).toBeGreaterThanOrEqual(300)
     expect(outcome).toMatchObject({kind: 'still-waiting', why: 'wait-timeout', row: {reconfiguration: {status: 'in-progress'}}})
     expect(await replicaSummary(db, id)).toEqual(['r1 100cc'])
@@ -96,7 +106,7 @@ describe.each(backends())('waitForReconfiguration on a %s catalog', (backend: Ba
       const abort = new AbortController()
       setTimeout(() => abort.abort(), 200)
       const started = Date.now()
-      const outcome = await waitForReconfiguration(db, {clusterId: id, awaited, signal: abort.signal})
+      const outcome = await waitForReconfiguration(db, {clusterId: id, awaited, drive: driving(db), signal: abort.signal})
       expect(Date.now() - started).toBeLessThan(5000)
       expect(outcome).toMatchObject({kind: 'still-waiting', why: 'interrupted', row: {reconfiguration: {status: 'in-progress'}}})
       expect((await clusterRow(db, id)).reconfiguration?.status).toBe('in-progress')
@@ -112,6 +122,7 @@ describe.each(backends())('waitForReconfiguration on a %s catalog', (backend: Ba
     const outcome = await waitForReconfiguration(db, {
       clusterId: id,
       awaited,
+      drive: driving(db),
       maxWaitMs: 20_000,
       onProgress: () => {
         retarget ??= alterCluster(db, 'wait-superseded', req({size: '400cc'}), Date.now())
@@ -129,6 +140,7 @@ describe.each(backends())('waitForReconfiguration on a %s catalog', (backend: Ba
     const outcome = await waitForReconfiguration(db, {
       clusterId: id,
       awaited,
+      drive: driving(db),
       maxWaitMs: 20_000,
       onProgress: () => {
         drop ??= db.query('DELETE FROM mzcluster.clusters WHERE id = $1', [id])
@@ -154,7 +166,7 @@ describe.each(backends())('waitForReconfiguration on a %s catalog', (backend: Ba
         },
       },
     }) as Db
-    const outcome = await waitForReconfiguration(racing, {clusterId: id, awaited, maxWaitMs: 20_000})
+    const outcome = await waitForReconfiguration(racing, {clusterId: id, awaited, drive: driving(racing), maxWaitMs: 20_000})
     expect(dropped).toBe(true)
     expect(outcome).toEqual({kind: 'succeeded', how: 'dropped', row: null})
   })
