@@ -5,13 +5,15 @@
 
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {alterCluster} from '../../src/lib/alter/alter.js'
-import {judge, waitForReconfiguration} from '../../src/lib/alter/wait.js'
+import {cancelReconfiguration} from '../../src/lib/alter/alter.js'
+import type {NoReports} from '../../src/lib/alter/wait.js'
+import {judge, waitForReconfiguration, waitForRetirement} from '../../src/lib/alter/wait.js'
 import type {ClusterRow, TargetJson} from '../../src/lib/catalog/cluster-rows.js'
 import type {Db} from '../../src/lib/catalog/db.js'
 import {tick} from '../../src/lib/ops/tick.js'
 import type {Backend, TestCatalog} from '../support/catalogs.js'
 import {backends, freshCatalog} from '../support/catalogs.js'
-import {addReplica, clusterRow, clusterRowFixture, createCluster, DEFAULT_LOGGING_JSON, HOUR, record, replicaSummary, req, setParameter, T0} from './fixtures.js'
+import {addReplica, clusterRow, clusterRowFixture, createCluster, DEFAULT_LOGGING_JSON, HOUR, record, replicaSummary, reportReady, req, setParameter, T0} from './fixtures.js'
 
 const target200: TargetJson = {size: '200cc', replication_factor: 2, availability_zones: [], logging: DEFAULT_LOGGING_JSON}
 const at200 = (overrides: Partial<ClusterRow>) => clusterRowFixture({size: '200cc', ...overrides})
@@ -169,5 +171,72 @@ describe.each(backends())('waitForReconfiguration on a %s catalog', (backend: Ba
     const outcome = await waitForReconfiguration(racing, {clusterId: id, awaited, drive: driving(racing), maxWaitMs: 20_000})
     expect(dropped).toBe(true)
     expect(outcome).toEqual({kind: 'succeeded', how: 'dropped', row: null})
+  })
+
+  it('counts hydrated target replicas by the kernel rule: a hydrated INTERNAL replica of the target shape is not one', async () => {
+    await setParameter(db, 'signal_source', 'catalog')
+    const {id, awaited} = await altering('wait-internal')
+    const internal = await addReplica(db, id, 'dbg', '200cc')
+    await db.query('UPDATE mzcluster.replicas SET internal = true WHERE id = $1', [internal])
+    await reportReady(db, internal, Date.now())
+    const counts: number[] = []
+    const outcome = await waitForReconfiguration(db, {clusterId: id, awaited, maxWaitMs: 50, onProgress: (p) => counts.push(p.awaiting === 'hydration' ? p.hydratedTargetReplicas : -1)})
+    expect(outcome).toMatchObject({kind: 'still-waiting', why: 'wait-timeout'})
+    expect(counts.length).toBeGreaterThan(0)
+    expect(new Set(counts)).toEqual(new Set([0]))
+  })
+
+  it('says once, after a few tick intervals, that nothing reports on the target replicas (catalog signals only)', async () => {
+    await setParameter(db, 'signal_source', 'catalog')
+    const {id, awaited} = await altering('wait-unreported')
+    const stalls: NoReports[] = []
+    const abort = new AbortController()
+    let polls = 0
+    const outcome = await waitForReconfiguration(db, {
+      clusterId: id,
+      awaited,
+      drive: driving(db),
+      maxWaitMs: 20_000,
+      onNoReports: (stall) => stalls.push(stall),
+      // Keep polling well past the first report so a second one would show.
+      onProgress: () => {
+        if (stalls.length > 0) polls++
+        if (polls > 5) abort.abort()
+      },
+      signal: abort.signal,
+    })
+    expect(outcome).toMatchObject({kind: 'still-waiting', why: 'interrupted'})
+    expect(stalls).toEqual([{clusterName: 'wait-unreported', replicaNames: ['r2']}])
+
+    // A status report on the target replica is a report: no note.
+    const reported = await altering('wait-reported')
+    await tick(db, {clusterNames: ['wait-reported']})
+    const [target] = await db.query<{id: string}>("SELECT id FROM mzcluster.replicas WHERE cluster_id = $1 AND size = '200cc'", [reported.id])
+    await db.query('INSERT INTO mzcluster.replica_status (replica_id, online, reported_at) VALUES ($1, false, $2)', [target?.id, Date.now()])
+    const quiet: NoReports[] = []
+    await waitForReconfiguration(db, {clusterId: reported.id, awaited: reported.awaited, drive: driving(db), maxWaitMs: 300, onNoReports: (stall) => quiet.push(stall)})
+    expect(quiet).toEqual([])
+  })
+
+  it('after a cancel, waits until the cancelled target replicas are dropped', async () => {
+    await setParameter(db, 'signal_source', 'catalog')
+    const {id} = await altering('wait-cancel')
+    await tick(db, {clusterNames: ['wait-cancel']})
+    expect(await replicaSummary(db, id)).toEqual(['r1 100cc', 'r2 200cc'])
+    const cancel = await cancelReconfiguration(db, 'wait-cancel')
+    expect(cancel.inFlightReplicas).toEqual(['r2'])
+    // Without driving nothing drops them.
+    expect(await waitForRetirement(db, {clusterId: id, cancelled: cancel.cancelledTarget, maxWaitMs: 100})).toMatchObject({kind: 'still-waiting', why: 'wait-timeout'})
+    const remaining: number[] = []
+    const outcome = await waitForRetirement(db, {
+      clusterId: id,
+      cancelled: cancel.cancelledTarget,
+      drive: driving(db),
+      maxWaitMs: 20_000,
+      onProgress: (p) => remaining.push(p.awaiting === 'retirement' ? p.remainingReplicas.length : -1),
+    })
+    expect(outcome).toMatchObject({kind: 'succeeded', how: 'cancelled', row: {size: '100cc', reconfiguration: {status: 'cancelled'}}})
+    expect(await replicaSummary(db, id)).toEqual(['r1 100cc'])
+    expect(remaining.every((n) => n === 1)).toBe(true)
   })
 })
