@@ -46,10 +46,9 @@ Exit codes: 0 cancelled (and the in-flight replicas dropped, unless --background
     const {SystemParameters} = await import('../../lib/catalog/parameters.js')
     const controllerEnabled = (await SystemParameters.read(db)).bool('enable_cluster_controller')
     if (result.inFlightReplicas.length === 0 || this.flags.background || !controllerEnabled) {
-      if (result.inFlightReplicas.length > 0) {
-        const why = controllerEnabled ? 'the next tick drops' : 'enable_cluster_controller is off: the controller drops them once it is on again;'
-        this.note(`${why} ${result.inFlightReplicas.join(', ')}.`)
-      }
+      const replicas = result.inFlightReplicas.join(', ')
+      if (replicas && controllerEnabled) this.note(`${name}: the next tick drops ${replicas}.`)
+      if (replicas && !controllerEnabled) this.note(`${name}: enable_cluster_controller is off; ${replicas} stay until it is on again.`)
       return present.alterJson(result.row, {...fields, outcome: result.inFlightReplicas.length === 0 ? 'cancelled' : 'written'})
     }
     const {finishWait, waitInTerminal} = await import('../../cli/wait-terminal.js')

@@ -159,10 +159,11 @@ function actionOf(route: DecidedRoute): AlterAction {
   }
 }
 
-function turnsOff(route: DecidedRoute): boolean {
-  if (route.kind === 'direct') return route.next.schedule.kind === 'manual' && route.next.replicationFactor === 0
-  if (route.kind === 'reshape') return route.transition === 'started' && route.next.schedule.kind === 'manual' && route.record.target.replicationFactor === 0
-  return false
+/** The alter leaves a running manual cluster (or one told rf 0) with no replicas. */
+function turnsOff(current: ClusterConfig, request: AlterRequest, route: DecidedRoute): boolean {
+  const targetRf = route.kind === 'direct' ? route.next.replicationFactor : route.kind === 'reshape' && route.transition === 'started' ? route.record.target.replicationFactor : null
+  if (targetRf !== 0 || (route.kind !== 'direct' && route.kind !== 'reshape') || route.next.schedule.kind !== 'manual') return false
+  return current.replicationFactor > 0 || request.replicationFactor === 0
 }
 
 /**
@@ -180,7 +181,7 @@ export function decideAlter(subject: AlterSubject, request: AlterRequest, enviro
   if (subject.builtin) refuseOptions(current.name, true, request, 'builtin cluster')
   const owns = environment.controllerEnabled && !subject.builtin
   const route = routeAlter(current, request, {owns, nowMs: environment.nowMs, defaultTimeoutMs: environment.defaultTimeoutMs})
-  const decision = {clusterId: current.clusterId, clusterName: current.name, route, action: actionOf(route), peak: null, turnsOff: turnsOff(route)}
+  const decision = {clusterId: current.clusterId, clusterName: current.name, route, action: actionOf(route), peak: null, turnsOff: turnsOff(current, request, route)}
   if (route.kind === 'unchanged') return decision
   if (request.size !== undefined) requireSize(environment, request.size, '--size')
   const hydrationSize = request.autoScaling?.onHydration?.hydrationSize

@@ -25,7 +25,8 @@ import {json, runCli} from '../../support/cli.js'
 
 // NODE_ENV=test (inherited from vitest) makes oclif add dev-only warnings to stderr; users never see them.
 const CLI_ENV = {NODE_ENV: undefined}
-const SLOW = 180_000
+// Generous: each embedded invocation opens PGlite, slow on a busy machine.
+const SLOW = 600_000
 
 const errorLines = (result: CliResult) => result.stderr.split('\n').filter((line) => line.startsWith('Error:'))
 const target = (size: string, rf: number) => ({size, replication_factor: rf, availability_zones: [], logging: DEFAULT_LOGGING_JSON})
@@ -41,7 +42,7 @@ describe.each(backends())('cluster cancel, --dry-run and scheduled waits on a %s
       if (backend === 'embedded') await catalog.close()
     }
   }
-  const cli = (args: string[]) => runCli(args, {catalog: catalog.location, env: CLI_ENV})
+  const cli = (args: string[]) => runCli(args, {catalog: catalog.location, env: CLI_ENV, timeoutMs: 240_000})
 
   /** A MANUAL 100cc × 1 cluster whose replica r1 has been running for an hour. */
   const cluster = (name: string, options: {schedule?: 'on-refresh'} = {}) =>

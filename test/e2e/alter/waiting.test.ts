@@ -16,7 +16,8 @@ import {runCli} from '../../support/cli.js'
 import {runOnPty} from '../flags/pty.js'
 
 const CLI_ENV = {NODE_ENV: undefined}
-const SLOW = 180_000
+// Generous: each embedded invocation opens PGlite, slow on a busy machine.
+const SLOW = 600_000
 const NO_CONTROLLER = 'no controller is running (no `mzcluster run` holds the lease) and --no-drive only watches: nothing will progress unless one starts'
 
 const errorLines = (result: CliResult) => result.stderr.split('\n').filter((line) => line.startsWith('Error:'))
@@ -32,7 +33,7 @@ describe.each(backends())('waits that explain themselves on a %s catalog', (back
       if (backend === 'embedded') await catalog.close()
     }
   }
-  const cli = (args: string[]) => runCli(args, {catalog: catalog.location, env: CLI_ENV})
+  const cli = (args: string[]) => runCli(args, {catalog: catalog.location, env: CLI_ENV, timeoutMs: 240_000})
 
   /** A MANUAL 100cc × 1 cluster with its replica r1, optionally already reconfiguring to 200cc × 1. */
   const cluster = (name: string, options: {inFlight?: boolean} = {}) =>
@@ -81,7 +82,7 @@ describe.each(backends())('waits that explain themselves on a %s catalog', (back
 
   it('piped: the no-report explanation once, naming the ways forward; progress lines only on change', async () => {
     await cluster('quiet')
-    const result = await cli(['cluster', 'alter', 'quiet', '--size', '200cc', '--timeout', '4s', '--wait'])
+    const result = await cli(['cluster', 'alter', 'quiet', '--size', '200cc', '--timeout', '15s', '--wait'])
     expect(result.code, result.stderr).toBe(3)
     expect(result.stdout).toBe('')
     const notes = result.stderr.split('\n').filter((line) => line.startsWith('Note: no hydration report'))
@@ -91,7 +92,7 @@ describe.each(backends())('waits that explain themselves on a %s catalog', (back
     expect(result.stderr).toContain('mzcluster signal hydration quiet.r2')
     expect(result.stderr).toContain('mzcluster flags set signal_source=simulated')
     expect(result.stderr).toContain('docs/orchestrator.md')
-    // About forty polls, one state: one progress line, with its elapsed time.
+    // Over a hundred polls, one state: one progress line, with its elapsed time.
     const progress = result.stderr.split('\n').filter((line) => line.startsWith('Waiting for quiet'))
     expect(progress).toHaveLength(1)
     expect(progress[0]).toMatch(/^Waiting for quiet → 200cc × 1, introspection 1000ms: 0\/1 target replicas hydrated \(\S+ elapsed, deadline in \S+/)
