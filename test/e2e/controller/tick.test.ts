@@ -192,7 +192,7 @@ describe.each(backends())('plan and tick through the binary (%s)', (backend: Bac
     }
     const help = await cli('tick', '--help')
     expect(help.stdout.replace(/\s+/g, ' ')).toMatch(/--now without --dry-run applies as of that time: .* audit times will be out of order/)
-  })
+   }, 300_000)
 
   it('refuses an unknown cluster and an unreadable time with exit 2, writing nothing', async () => {
     const before = await dumpCatalog(await catalog.reopen())
