@@ -8,6 +8,9 @@ export default defineConfig({
     hookTimeout: 120_000,
     globalSetup: ['test/global-setup.ts'],
     pool: 'forks',
+    // Test files share their worker's module graph instead of importing the whole tree again per
+    // file (no test file mocks modules globally or leaves the environment changed).
+    isolate: false,
     maxWorkers: 2,
     reporters: ['default'],
   },

@@ -8,6 +8,9 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Test files share their worker's module graph instead of importing the whole tree again per
+    // file (no test file mocks modules globally or leaves the environment changed).
+    isolate: false,
     maxWorkers: 2,
     reporters: ['default'],
   },
