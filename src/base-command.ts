@@ -106,10 +106,14 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     return Boolean(process.stdout.isTTY)
   }
 
-  /** Print rows: an aligned table on a TTY, TSV with a header line when piped. */
+  /** Print rows: a table fitting the terminal's width on a TTY, TSV with a header line when piped. */
   protected printRows<R extends Record<string, unknown>>(columns: readonly Column[], rows: readonly R[]): void {
     if (this.jsonEnabled()) return
-    const text = renderRows(columns, rows, {tty: this.stdoutIsTTY, color: this.style.enabled})
+    const text = renderRows(columns, rows, {
+      tty: this.stdoutIsTTY,
+      color: this.style.enabled,
+      width: process.stdout.columns,
+    })
     if (text.length > 0) process.stdout.write(text.endsWith('\n') ? text : `${text}\n`)
   }
 
