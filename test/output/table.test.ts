@@ -144,6 +144,7 @@ describe('renderRows fitted to the terminal width', () => {
 
   it('cuts lines on a terminal narrower than the headers rather than wrapping', () => {
     const out = renderRows(clusterColumns, clusterRows, {tty: true, color: true, width: 20})
+    // eslint-disable-next-line no-control-regex
     expect(Math.max(...widths(out.replace(/\u001b\[[0-9;]*m/g, '')))).toBeLessThanOrEqual(20)
   })
 

@@ -7,7 +7,7 @@ const segmenter = new Intl.Segmenter(undefined, {granularity: 'grapheme'})
 // Wide (two-cell) code points: Hangul Jamo, CJK, Hangul syllables, compatibility ideographs,
 // full-width forms, and pictographic emoji.
 const WIDE = /[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\u{20000}-\u{3fffd}]|\p{Extended_Pictographic}/u
-const ZERO_WIDTH = /^[\p{Mn}\p{Me}\u200b-\u200f\ufe0f]+$/u
+const ZERO_WIDTH = /^[\p{Mn}\p{Me}\p{Cf}]+$/u
 
 function graphemeWidth(grapheme: string): number {
   if (ZERO_WIDTH.test(grapheme)) return 0
