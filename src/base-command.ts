@@ -206,7 +206,7 @@ function isOclifParseError(error: Error & {parse?: unknown}): boolean {
 }
 
 /** The `strict` a command class declares itself; oclif's default (true) unless it says otherwise. */
-function declaredStrict(commandClass: typeof BaseCommand): boolean {
+export function declaredStrict(commandClass: Command.Class): boolean {
   for (let cls: unknown = commandClass; cls && cls !== BaseCommand; cls = Object.getPrototypeOf(cls)) {
     if (Object.hasOwn(cls as object, 'strict')) return (cls as typeof BaseCommand).strict
   }
