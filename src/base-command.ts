@@ -155,9 +155,12 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       code = error.code
       hint = error.hint
     } else if (error.name === 'ExitPromptError' || error.name === 'AbortPromptError') {
-      exitCode = 130
-      code = 'INTERRUPTED'
-      message = 'interrupted'
+      // Ctrl-C at a prompt: the user knows; leave quietly (a JSON caller still gets its document).
+      process.exitCode = 130
+      if (this.jsonEnabled?.()) {
+        process.stdout.write(`${JSON.stringify({error: {code: 'INTERRUPTED', message: 'interrupted', hint: null, exit_code: 130}}, null, 2)}\n`)
+      }
+      return
     } else if (isOclifParseError(error)) {
       // oclif's own flag/argument parse errors: invalid usage.
       exitCode = exitCodes.usage

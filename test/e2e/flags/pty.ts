@@ -17,6 +17,8 @@ export interface PtySession {
   /** Everything shown so far, escapes removed. */
   readonly screen: string
   readonly exit: Promise<number>
+  /** End the session (SIGKILL) if it is still running. */
+  kill(): void
 }
 
 const shellQuote = (arg: string) => `'${arg.replaceAll("'", `'\\''`)}'`
@@ -49,6 +51,9 @@ export function runOnPty(
       return screen()
     },
     exit,
+    kill: () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+    },
     write: (keys) => child.stdin.write(keys),
     async waitFor(pattern, timeoutMs = 20_000) {
       const deadline = Date.now() + timeoutMs
