@@ -31,6 +31,6 @@ describe('parameterChoices', () => {
   it('cuts a long value so the line fits the width', () => {
     const [choice] = parameterChoices([parameter('name', 'x'.repeat(200), 'environment')], 40)
     expect([...(choice?.name ?? '')].length).toBeLessThanOrEqual(37)
-    expect(choice?.name).toMatch(/^name  x+… +environment$/)
+    expect(choice?.name).toMatch(/^name {2}x+… +environment$/)
   })
 })

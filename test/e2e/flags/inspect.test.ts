@@ -100,7 +100,7 @@ describe('flags inspect', () => {
     await pty.waitFor(/Cluster \(type to search\)/)
     pty.write('pro')
     // prod (a prefix match) first, mz_probe (a substring match) after it.
-    await pty.waitFor(/search\) pro\n❯ prod\n  mz_probe\n/)
+    await pty.waitFor(/search\) pro\n❯ prod\n {2}mz_probe\n/)
     // Esc from the search goes back to the scope, and Esc there leaves.
     pty.write(KEYS.escape)
     await pty.waitFor(/\? Scope/)
