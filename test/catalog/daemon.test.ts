@@ -11,8 +11,10 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest'
 import {selectCatalog} from '../../src/lib/catalog/location.js'
-import {initCatalog} from '../../src/lib/catalog/open.js'
+import {initCatalog, openCatalog} from '../../src/lib/catalog/open.js'
 import {json, runCli} from '../support/cli.js'
+// @ts-expect-error plain JavaScript without declarations
+import {populateSteady} from '../../bench/lib/catalogs.js'
 
 const HOLD = join(import.meta.dirname, '..', 'support', 'hold-catalog.mjs')
 /** Commands as users run them: the warm process allowed (the suite turns it off elsewhere). */
@@ -173,6 +175,33 @@ describe.skipIf(process.platform !== 'linux')('warm catalog process', () => {
       expect(alive(pids[0] as number)).toBe(false)
       expect(existsSync(join(dir, 'mzcluster.sock'))).toBe(false)
       expect(existsSync(`${dir}.lock`)).toBe(false)
+    },
+    SLOW,
+  )
+
+  it(
+    'large results come through the warm process byte for byte as from a directly opened catalog',
+    async () => {
+      const dir = catalog()
+      const db = await openCatalog(selectCatalog(dir, {}), {daemon: false})
+      try {
+        // The bench's 1,000-cluster catalog (3,000 replicas): a result of many socket writes.
+        await populateSteady(db, 1000)
+        await db.exec(`INSERT INTO mzcluster.meta (key, value) SELECT 'filler_' || g, 'x' FROM generate_series(1, 3000) g`)
+      } finally {
+        await db.close()
+      }
+      const cold = await cli(dir, ['cluster', 'list', '--json'], COLD)
+      expect(cold.code, cold.stderr).toBe(0)
+      const warm = await cli(dir, ['cluster', 'list', '--json'])
+      expect(warm.code, warm.stderr).toBe(0)
+      expect(warm.stdout.length).toBeGreaterThan(1_000_000)
+      expect(warm.stdout).toBe(cold.stdout)
+      const holder = new Holder(dir, WARM)
+      holders.push(holder)
+      await holder.line('open')
+      expect(await holder.send('get filler_2999')).toBe('ok get filler_2999 present')
+      await holder.exit()
     },
     SLOW,
   )

@@ -186,8 +186,9 @@ export class CatalogDaemon {
       let startup = true
       let chain = Promise.resolve()
       let ended = false
+      // PGlite hands out views of memory it reuses: copy before the socket queues the bytes.
       const send = (data: Uint8Array) => {
-        if (data.length > 0 && socket.writable) socket.write(data)
+        if (data.length > 0 && socket.writable) socket.write(Buffer.from(data))
       }
       const handle = async (message: Buffer, kind: 'ssl' | 'cancel' | 'startup' | 'typed') => {
         if (socket.destroyed || kind === 'cancel') return
