@@ -8,6 +8,7 @@ import {Command, Flags} from '@oclif/core'
 import type {Db} from './lib/catalog/db.js'
 import type {CatalogLocation} from './lib/catalog/location.js'
 import {selectCatalog} from './lib/catalog/location.js'
+import type {OpenOptions} from './lib/catalog/open.js'
 import {exitCodes, MzclusterError, UsageError} from './lib/errors.js'
 import type {Column} from './lib/output/table.js'
 import {renderRows} from './lib/output/table.js'
@@ -25,6 +26,14 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       summary: 'Catalog: a postgres:// URL or an embedded catalog directory.',
       description:
         'Defaults to $MZCLUSTER_CATALOG, then $DATABASE_URL, then $XDG_DATA_HOME/mzcluster/catalog (~/.local/share/mzcluster/catalog).',
+      helpGroup: 'GLOBAL',
+    }),
+    'lock-timeout': Flags.string({
+      summary: 'How long to wait for an embedded catalog another command is using (0s fails at once).',
+      description:
+        'Commands on an embedded catalog take turns: one waits up to this long for the one before it, saying so once on stderr. A duration such as 10s, 2m or 0s.',
+      default: '10s',
+      env: 'MZCLUSTER_LOCK_TIMEOUT',
       helpGroup: 'GLOBAL',
     }),
     'no-color': Flags.boolean({summary: 'Never colour the output (NO_COLOR is honoured too).', helpGroup: 'GLOBAL'}),
@@ -88,11 +97,37 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     return selectCatalog(this.flags.catalog)
   }
 
+  /**
+   * How this command waits for an embedded catalog that another process is using: up to
+   * --lock-timeout, saying once on stderr whom it waits for.
+   */
+  protected async catalogOpenOptions(): Promise<OpenOptions> {
+    const {parseDuration} = await import('./lib/input/duration.js')
+    let lockTimeoutMs: number
+    try {
+      lockTimeoutMs = parseDuration(this.flags['lock-timeout'] ?? '10s')
+    } catch (error) {
+      throw new UsageError(`invalid value for --lock-timeout: ${(error as Error).message}`, {code: 'INVALID_DURATION'})
+    }
+    let said = false
+    return {
+      lockTimeoutMs,
+      onWait: (holder) => {
+        if (said || lockTimeoutMs === 0) return
+        said = true
+        const serving = holder.url ? `, which shares it at ${holder.url}` : ''
+        this.note(`waiting for the catalog (in use by process ${holder.pid}${serving})…`)
+      },
+    }
+  }
+
   /** Open the catalog (once); commands that never call this never pay for it. */
   protected async catalog(): Promise<Db> {
     if (!this.db) {
+      const location = this.catalogLocation
+      const options = await this.catalogOpenOptions()
       const {openCatalog} = await import('./lib/catalog/open.js')
-      this.db = await openCatalog(this.catalogLocation)
+      this.db = await openCatalog(location, options)
     }
     return this.db
   }
