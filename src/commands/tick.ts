@@ -1,5 +1,6 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../base-command.js'
+import {flagSourceFlags, flagSourceInput} from '../lib/flags/source-flags.js'
 import {clusterFlag, detailedExitcodeFlag, nowFlag} from '../lib/ops/tick-flags.js'
 
 export default class Tick extends BaseCommand<typeof Tick> {
@@ -20,16 +21,20 @@ export default class Tick extends BaseCommand<typeof Tick> {
     'dry-run': Flags.boolean({summary: 'Show what the tick would do; write nothing (same as `plan`).'}),
     now: nowFlag,
     'detailed-exitcode': detailedExitcodeFlag,
+    ...flagSourceFlags,
   }
 
   public async run(): Promise<unknown> {
     const {runTickCommand} = await import('../lib/ops/tick-command.js')
+    const {configuredFlags} = await import('../lib/flags/configured.js')
+    const createTimeFlags = this.flags['dry-run'] ? null : await configuredFlags(flagSourceInput(this.flags))
     return runTickCommand({json: this.jsonEnabled(), color: this.style.enabled}, await this.catalog(), {
+      createTimeFlags,
       phases: this.flags.phase,
       clusterNames: this.flags.cluster,
       dryRun: this.flags['dry-run'],
       now: this.flags.now,
       detailedExitcode: this.flags['detailed-exitcode'],
-    })
+    }).finally(() => createTimeFlags?.close())
   }
 }

@@ -3,6 +3,7 @@
 
 import type {Db} from '../catalog/db.js'
 import type {TickPhases} from '../controller/tick.js'
+import type {CreateTimeFlags} from '../flags/create-time.js'
 import {parseNow} from '../input/time.js'
 import {hasChanges, planJson, renderPlan} from '../output/plan.js'
 import {exitCodes} from '../errors.js'
@@ -20,11 +21,13 @@ export interface TickCommandOptions {
   readonly dryRun: boolean
   readonly now?: string
   readonly detailedExitcode: boolean
+  /** Create-time flag resolution for the replicas the tick creates; null for none. */
+  readonly createTimeFlags?: CreateTimeFlags | null
 }
 
 export async function runTickCommand(host: TickCommandHost, db: Db, options: TickCommandOptions): Promise<unknown> {
   const nowMs = options.now === undefined ? undefined : parseNow(options.now, Date.now())
-  const {report, warnings} = await tick(db, {phases: options.phases, clusterNames: options.clusterNames, dryRun: options.dryRun, nowMs})
+  const {report, warnings} = await tick(db, {phases: options.phases, clusterNames: options.clusterNames, dryRun: options.dryRun, nowMs, createTimeFlags: options.createTimeFlags})
   const mode = options.dryRun ? 'plan' : 'applied'
   for (const warning of warnings) process.stderr.write(`Warning: ${warning}\n`)
   if (!host.json) {
