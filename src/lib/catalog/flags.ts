@@ -176,6 +176,14 @@ export interface CreatedOverride {
   readonly value: string
 }
 
+/** Rows to write with a new cluster, prepared before its transaction opens (create-time flags). */
+export interface ClusterCreateHook {
+  prepare(cluster: {readonly id: string; readonly name: string}): Promise<{
+    readonly overrides: readonly CreatedOverride[]
+    readonly warning: string | null
+  }>
+}
+
 /**
  * Write the overrides of objects created in the same transaction (at most two statements). A row of
  * an object that is not there (a create that turned out to be a no-op) is not written.

@@ -7,7 +7,7 @@ import {appendAudit, notifyCatalogChange} from '../catalog/audit.js'
 import type {ClusterRow, ReplicaRow} from '../catalog/cluster-rows.js'
 import {loggingToJson, policyToJson, scheduleToJson} from '../catalog/cluster-rows.js'
 import type {Db, Queryable} from '../catalog/db.js'
-import {insertCreatedOverrides, type CreatedOverride} from '../catalog/flags.js'
+import {insertCreatedOverrides, type ClusterCreateHook, type CreatedOverride} from '../catalog/flags.js'
 import {allocateClusterIds} from '../catalog/ids.js'
 import {findCluster, requireSize} from '../catalog/lookup.js'
 import {UsageError} from '../errors.js'
@@ -21,14 +21,6 @@ export const RESERVED_PREFIX = 'mz_'
 export interface WriteOptions {
   /** The time written to created_at and the audit log (default: now). */
   readonly nowMs?: number
-}
-
-/** Rows to write with a new cluster, prepared before its transaction opens (create-time flags). */
-export interface ClusterCreateHook {
-  prepare(cluster: {readonly id: string; readonly name: string}): Promise<{
-    readonly overrides: readonly CreatedOverride[]
-    readonly warning: string | null
-  }>
 }
 
 export interface CreateOptions extends WriteOptions {

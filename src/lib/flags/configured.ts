@@ -3,7 +3,7 @@
 // SDK is loaded only when a source is.
 
 import type {Db} from '../catalog/db.js'
-import type {ClusterCreateHook} from '../ddl/clusters.js'
+import type {ClusterCreateHook} from '../catalog/flags.js'
 import type {OpenedOnDemand} from './create-time.js'
 import {chooseFlagSource, type FlagSourceFlags} from './source-options.js'
 

@@ -6,8 +6,13 @@
 
 import type {PreparedReplicaCreates, ReplicaCreateHook, ReplicaToCreate} from '../catalog/controller-context.js'
 import type {Db} from '../catalog/db.js'
-import type {ClusterCreateHook} from '../ddl/clusters.js'
-import {readClusterNames, readEnvironmentId, readSizeFamilies, type CreatedOverride} from '../catalog/flags.js'
+import {
+  readClusterNames,
+  readEnvironmentId,
+  readSizeFamilies,
+  type ClusterCreateHook,
+  type CreatedOverride,
+} from '../catalog/flags.js'
 import {allocateReplicaIds} from '../catalog/ids.js'
 import {readSystemParameterValues} from '../catalog/parameters.js'
 import {parseEnvironmentId, type BuildInfo, type ClusterRef, type ReplicaRef} from './contexts.js'
