@@ -1,7 +1,11 @@
 // Named leases (`controller_leases`): one holder at a time, renewed by its holder and expiring on
-// the database clock, so the processes that share a catalog agree on who does a job.
+// the database clock, so the processes that share a catalog agree on who does a job — and other
+// commands can see who, if anyone, is running the controller right now.
 
 import type {Queryable} from './db.js'
+
+/** The lease `mzcluster run` takes to lead. */
+export const CONTROLLER_LEASE = 'cluster-controller'
 
 /** Take or renew the lease `name` for `holder` for `ttlMs`; returns the current holder ('' if none). */
 export async function acquireLease(q: Queryable, name: string, holder: string, ttlMs: number): Promise<string> {
@@ -22,4 +26,14 @@ export async function acquireLease(q: Queryable, name: string, holder: string, t
 /** Give the lease up (only if `holder` still holds it), so another process can take it at once. */
 export async function releaseLease(q: Queryable, name: string, holder: string): Promise<void> {
   await q.query('DELETE FROM mzcluster.controller_leases WHERE name = $1 AND holder = $2', [name, holder])
+}
+
+/** The holder of the unexpired lease, or null when no controller holds it. */
+export async function liveLeaseHolder(q: Queryable, name = CONTROLLER_LEASE): Promise<string | null> {
+  const [row] = await q.query<{holder: string}>(
+    `SELECT holder FROM mzcluster.controller_leases
+     WHERE name = $1 AND expires_at > (extract(epoch FROM clock_timestamp()) * 1000)::bigint`,
+    [name],
+  )
+  return row?.holder ?? null
 }
