@@ -161,10 +161,8 @@ export async function openFlagSource(options: FlagSourceOptions): Promise<FlagSo
     available = now
     options.onAvailability?.(now, reason)
   }
-  const logger = sdkLogger((level, message) => {
-    const redacted = redactSecret(message, options.sdkKey)
-    options.onLog?.(level, redacted)
-    if (/stream/i.test(redacted)) setAvailable(false, redacted)
+  const {logger, init: initState} = clientLogger(options, (message) => {
+    if (/stream/i.test(message)) setAvailable(false, message)
   })
   logger.info = (...args: unknown[]) => {
     if (args.map(String).join(' ').startsWith(STREAM_OPENED)) setAvailable(true, '')
@@ -187,7 +185,7 @@ export async function openFlagSource(options: FlagSourceOptions): Promise<FlagSo
     client = init(options.sdkKey ?? '', {sendEvents: false, diagnosticOptOut: true, logger, ...relay})
     what = options.baseUri === undefined ? 'LaunchDarkly' : `LaunchDarkly via ${options.baseUri}`
   }
-  await initialized(client, what, options, 1)
+  await initialized(client, what, options, initState)
   const onChange = options.onChange
   if (onChange) client.on('update', () => onChange())
   return wrapClient(
@@ -196,15 +194,49 @@ export async function openFlagSource(options: FlagSourceOptions): Promise<FlagSo
   )
 }
 
+interface InitState {
+  initializing: boolean
+  lastInitError: string | undefined
+}
+
+/**
+ * The SDK's logger for one client. Until the client has its flags, the SDK's complaints are held
+ * back: a failure becomes one error naming the last of them, and a client that recovers has
+ * nothing to report. After that, messages go to `onLog` (and `onMessage`).
+ */
+function clientLogger(
+  options: FlagSourceOptions,
+  onMessage?: (message: string) => void,
+): {logger: LDLogger; init: InitState} {
+  const state: InitState = {initializing: true, lastInitError: undefined}
+  const logger = sdkLogger((level, raw) => {
+    const message = redactSecret(raw, options.sdkKey)
+    if (!state.initializing) {
+      options.onLog?.(level, message)
+      onMessage?.(message)
+    } else if (level === 'error' || level === 'warn') state.lastInitError = message
+  })
+  return {logger, init: state}
+}
+
 /** Wait for a client's first flags; on failure close it and throw (exit code: 2 bad input, 1 runtime). */
-async function initialized(client: LDClient, what: string, options: FlagSourceOptions, exitCode: 1 | 2): Promise<void> {
+async function initialized(client: LDClient, what: string, options: FlagSourceOptions, state: InitState): Promise<void> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
   try {
     await client.waitForInitialization({timeout: timeoutMs / 1000})
   } catch (error) {
     client.close()
-    const reason = redactSecret(error instanceof Error ? error.message : String(error), options.sdkKey)
-    throw new FlagSourceError(`cannot load flags from ${what} (waited up to ${timeoutMs} ms): ${reason}`, exitCode)
+    const thrown = redactSecret(error instanceof Error ? error.message : String(error), options.sdkKey)
+    const last = state.lastInitError
+    const reason = last === undefined || thrown.includes(last) ? thrown : `${thrown} (${last})`
+    const fromFile = options.flagsFile !== undefined
+    throw new FlagSourceError(
+      `cannot load flags from ${what} (waited up to ${timeoutMs} ms): ${reason}`,
+      fromFile ? 2 : 1, // a bad file is bad input; a network is not
+      fromFile ? undefined : 'check the SDK key and the network; for offline use pass --flags-file with LaunchDarkly flag data',
+    )
+  } finally {
+    state.initializing = false
   }
 }
 
@@ -225,8 +257,9 @@ async function openFlagsFile(path: string, options: FlagSourceOptions): Promise<
   const load = async (): Promise<{client: LDClient; stamp: string}> => {
     const stamp = await fileStamp(path)
     await checkFlagsFile(path)
-    const client = init(OFFLINE_SDK_KEY, fileClientOptions(path, sdkLogger(options.onLog)))
-    await initialized(client, what, options, 2)
+    const {logger, init: state} = clientLogger(options)
+    const client = init(OFFLINE_SDK_KEY, fileClientOptions(path, logger))
+    await initialized(client, what, options, state)
     return {client, stamp}
   }
   let current = await load()
