@@ -16,11 +16,7 @@ const PENDING: readonly string[] = [
   'src/lib/ddl/clusters.ts',
   'src/lib/ddl/replicas.ts',
   'src/lib/ddl/show.ts',
-  'src/lib/flags/settings.ts',
-  'src/lib/flags/store.ts',
-  'src/lib/flags/sync.ts',
   'src/lib/objects/objects.ts',
-  'src/lib/ops/run.ts',
   'src/lib/ops/tick.ts',
   'src/lib/sizes/size-map.ts',
 ]
