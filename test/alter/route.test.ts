@@ -349,7 +349,7 @@ describe('validations', () => {
 
   it('HYDRATION SIZE equal to the in-flight target SIZE', () => {
     expect(refusal(inFlight200, req({autoScaling: policy('200cc')})).message).toBe(
-      "HYDRATION SIZE must differ from the target SIZE ('200cc') of the in-progress cluster resize",
+      "--hydration-size must differ from the target size (200cc) of the reconfiguration in progress",
     )
     // Any other hydration size is fine and carries the record.
     expect(routeAs('direct', inFlight200, req({autoScaling: policy('800cc')})).next.reconfiguration).toEqual(inFlight200.reconfiguration)

@@ -24,7 +24,7 @@ export interface AlterResult {
   readonly row: ClusterRow
 }
 
-const MANAGED_ONLY: readonly (keyof AlterRequest)[] = [
+const MANAGED_ONLY = [
   'size',
   'replicationFactor',
   'availabilityZones',
@@ -33,10 +33,22 @@ const MANAGED_ONLY: readonly (keyof AlterRequest)[] = [
   'schedule',
   'hydrationTimeEstimateMs',
   'autoScaling',
-]
+] as const satisfies readonly (keyof AlterRequest)[]
+
+/** The flag that sets each managed-only field, for refusals in the CLI's words. */
+const FLAG_OF: Readonly<Record<(typeof MANAGED_ONLY)[number], string>> = {
+  size: '--size',
+  replicationFactor: '--replication-factor',
+  availabilityZones: '--availability-zones',
+  logLogging: '--introspection-debugging',
+  intervalMs: '--introspection-interval',
+  schedule: '--schedule',
+  hydrationTimeEstimateMs: '--hydration-time-estimate',
+  autoScaling: '--hydration-size/--linger/--no-auto-scaling',
+}
 
 function refuseOptions(row: ClusterRow, request: AlterRequest, why: string): void {
-  const given = MANAGED_ONLY.filter((key) => request[key] !== undefined)
+  const given = MANAGED_ONLY.filter((key) => request[key] !== undefined).map((key) => FLAG_OF[key])
   if (given.length > 0 || request.timing.kind !== 'default') {
     throw new UsageError(`cannot change ${given.length > 0 ? given.join(', ') : 'the wait options'} of ${why} ${JSON.stringify(row.name)}`, {
       code: 'INVALID_OPTIONS',
@@ -57,7 +69,7 @@ async function checkReshapePeak(q: Queryable, current: ClusterRow, record: Recon
   const maxReplicas = parameters.number('max_replicas_per_cluster')
   if (peakReplicas > maxReplicas) {
     throw new UsageError(
-      `this reconfiguration needs ${peakReplicas} replicas while the old and new shapes overlap, above max_replicas_per_cluster (${maxReplicas})`,
+      `would need ${peakReplicas} replicas while the shapes overlap; max_replicas_per_cluster is ${maxReplicas} (the cluster has ${current.replication_factor ?? 0})`,
       {code: 'RESOURCE_LIMIT', hint: 'raise max_replicas_per_cluster, or use --timeout 0s --on-timeout commit for a non-graceful cut-over'},
     )
   }
@@ -88,7 +100,7 @@ async function validate(q: Queryable, current: ClusterRow, request: AlterRequest
     const rf = route.next.replication_factor ?? 0
     const limit = parameters.number('max_replicas_per_cluster')
     if (rf > (current.replication_factor ?? 0) && rf > limit) {
-      throw new UsageError(`replication factor ${rf} is above max_replicas_per_cluster (${limit})`, {code: 'RESOURCE_LIMIT'})
+      throw new UsageError(`--replication-factor ${rf} would need ${rf} replicas; max_replicas_per_cluster is ${limit} (the cluster has ${current.replication_factor ?? 0})`, {code: 'RESOURCE_LIMIT'})
     }
   }
   if (route.kind === 'reshape' && route.transition === 'started') await checkReshapePeak(q, current, route.record, parameters)

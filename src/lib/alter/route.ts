@@ -183,7 +183,7 @@ export function routeAlter(current: ClusterRow, request: AlterRequest, context: 
   const policyChanged = request.autoScaling !== undefined && !jsonEqual(policyToJson(request.autoScaling), current.auto_scaling_strategy)
   if (inFlight && policyChanged && hydrationSize !== undefined && hydrationSize === current.reconfiguration?.target.size) {
     throw new UsageError(
-      `HYDRATION SIZE must differ from the target SIZE ('${hydrationSize}') of the in-progress cluster resize`,
+      `--hydration-size must differ from the target size (${hydrationSize}) of the reconfiguration in progress`,
       {code: 'INVALID_OPTIONS'},
     )
   }
