@@ -75,6 +75,8 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
         strict: declaredStrict(this.commandClass),
       })
     } catch (error) {
+      // The arguments were parsed, and refused: not the "forgot to call this.parse" oclif warns of.
+      this.parsed = true
       throw this.usageErrorOf(error as Error)
     }
     this.flags = parsed.flags as BaseFlags<T>
