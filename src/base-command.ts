@@ -122,10 +122,14 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     return Boolean(process.stdout.isTTY)
   }
 
-  /** Print rows: an aligned table on a TTY, TSV with a header line when piped. */
+  /** Print rows: a table fitting the terminal's width on a TTY, TSV with a header line when piped. */
   protected printRows<R extends Record<string, unknown>>(columns: readonly Column[], rows: readonly R[]): void {
     if (this.jsonEnabled()) return
-    const text = renderRows(columns, rows, {tty: this.stdoutIsTTY, color: this.style.enabled})
+    const text = renderRows(columns, rows, {
+      tty: this.stdoutIsTTY,
+      color: this.style.enabled,
+      width: process.stdout.columns,
+    })
     if (text.length > 0) process.stdout.write(text.endsWith('\n') ? text : `${text}\n`)
   }
 
@@ -178,9 +182,12 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       code = error.code
       hint = error.hint
     } else if (error.name === 'ExitPromptError' || error.name === 'AbortPromptError') {
-      exitCode = 130
-      code = 'INTERRUPTED'
-      message = 'interrupted'
+      // Ctrl-C at a prompt: the user knows; leave quietly (a JSON caller still gets its document).
+      process.exitCode = 130
+      if (this.jsonEnabled?.()) {
+        process.stdout.write(`${JSON.stringify({error: {code: 'INTERRUPTED', message: 'interrupted', hint: null, exit_code: 130}}, null, 2)}\n`)
+      }
+      return
     } else if (isOclifParseError(error)) {
       // oclif's own flag/argument parse errors: invalid usage.
       exitCode = exitCodes.usage
@@ -254,7 +261,7 @@ function isOclifParseError(error: Error & {parse?: unknown}): boolean {
 }
 
 /** The `strict` a command class declares itself; oclif's default (true) unless it says otherwise. */
-function declaredStrict(commandClass: typeof BaseCommand): boolean {
+export function declaredStrict(commandClass: Command.Class): boolean {
   for (let cls: unknown = commandClass; cls && cls !== BaseCommand; cls = Object.getPrototypeOf(cls)) {
     if (Object.hasOwn(cls as object, 'strict')) return (cls as typeof BaseCommand).strict
   }

@@ -88,8 +88,8 @@ export interface AuditEventRow {
   details: Record<string, unknown>
 }
 
-/** The latest `limit` matching events, newest first. */
-export async function selectAuditEvents(q: Queryable, filter: AuditFilter): Promise<AuditEventRow[]> {
+/** The WHERE clause (possibly empty) and its parameters for a filter. */
+function auditWhere(filter: Omit<AuditFilter, 'limit'>): {where: string; params: unknown[]} {
   const conditions: string[] = []
   const params: unknown[] = []
   if (filter.cluster !== undefined) {
@@ -103,6 +103,12 @@ export async function selectAuditEvents(q: Queryable, filter: AuditFilter): Prom
   if (filter.kinds !== undefined && filter.kinds.length > 0) {
     conditions.push(`(${filter.kinds.map((kind) => KIND_SQL[kind]).join(' OR ')})`)
   }
+  return {where: conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '', params}
+}
+
+/** The latest `limit` matching events, newest first. */
+export async function selectAuditEvents(q: Queryable, filter: AuditFilter): Promise<AuditEventRow[]> {
+  const {where, params} = auditWhere(filter)
   let limitSql = ''
   if (filter.limit > 0) {
     params.push(filter.limit)
@@ -111,9 +117,19 @@ export async function selectAuditEvents(q: Queryable, filter: AuditFilter): Prom
   const rows = await q.query<AuditEventRow>(
     `SELECT id, occurred_at, event_type, object_type, details
        FROM mzcluster.audit_events
-      ${conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : ''}
+      ${where}
       ORDER BY id DESC${limitSql}`,
     params,
   )
   return rows.map((row) => ({...row, id: Number(row.id), occurred_at: Number(row.occurred_at)}))
+}
+
+/** How many events match a filter (its limit ignored). */
+export async function countAuditEvents(q: Queryable, filter: Omit<AuditFilter, 'limit'>): Promise<number> {
+  const {where, params} = auditWhere(filter)
+  const [row] = await q.query<{count: string | number}>(
+    `SELECT count(*) AS count FROM mzcluster.audit_events ${where}`,
+    params,
+  )
+  return Number(row?.count ?? 0)
 }

@@ -2,7 +2,7 @@
 // keeping the latest N; plus a compact one-line summary of an event's details for tables.
 
 import type {AuditKind} from '../catalog/audit.js'
-import {selectAuditEvents} from '../catalog/audit.js'
+import {countAuditEvents, selectAuditEvents} from '../catalog/audit.js'
 import type {Queryable} from '../catalog/db.js'
 import {UsageError} from '../errors.js'
 import {formatTimestamp} from '../output/time.js'
@@ -37,6 +37,11 @@ export async function readAuditLog(q: Queryable, query: AuditQuery = {}): Promis
   if (!Number.isSafeInteger(limit) || limit < 0)
     throw new UsageError(`invalid limit ${limit}`, {code: 'INVALID_LIMIT'})
   return (await selectAuditEvents(q, {...query, limit})).reverse()
+}
+
+/** How many events match a query's filters (its limit ignored). */
+export async function countAuditLog(q: Queryable, query: AuditQuery = {}): Promise<number> {
+  return countAuditEvents(q, query)
 }
 
 /** Parse `--limit`: a whole number ≥ 0 (0 = no limit). */

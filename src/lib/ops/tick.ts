@@ -5,6 +5,7 @@
 import type {CatalogContextOptions} from '../catalog/controller-context.js'
 import {CatalogControllerCtx, persistFrontierAdvances} from '../catalog/controller-context.js'
 import type {Db} from '../catalog/db.js'
+import {unknownCluster} from '../catalog/lookup.js'
 import type {TickReport} from '../controller/report.js'
 import type {TickPhases} from '../controller/tick.js'
 import {disabledTickReport, runTick} from '../controller/tick.js'
@@ -31,7 +32,7 @@ async function checkClusterNames(db: Db, names: readonly string[] | undefined): 
   const found = new Map(rows.map((row) => [row.name, row]))
   for (const name of names) {
     const row = found.get(name)
-    if (!row) throw new UsageError(`unknown cluster ${JSON.stringify(name)}`, {code: 'CLUSTER_NOT_FOUND', hint: 'list clusters with `mzcluster cluster list`'})
+    if (!row) throw await unknownCluster(db, name)
     if (!row.managed || row.builtin) {
       throw new UsageError(`cluster ${JSON.stringify(name)} is not a user managed cluster; the controller does not own its replicas`, {
         code: 'NOT_CONTROLLED',
