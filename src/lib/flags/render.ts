@@ -86,12 +86,15 @@ export function syncLines(result: SyncResult, style: Style): string[] {
   return [...result.changes.map((change) => syncChangeLine(change, style)), syncSummaryLine(result)]
 }
 
-/** One line per parameter of `flags set`/`flags unset`. */
+/**
+ * One line per parameter of `flags set`/`flags unset` (a dry run prints the same lines). The target
+ * follows "for", never "on": a value of `on` must not read as `= on on cluster …`.
+ */
 export function settingLine(change: SettingChange, style: Style): string {
   const where =
     change.scope === 'environment'
       ? 'environment-wide'
-      : `on ${change.scope} ${showControls(change.object_name ?? '')} (${change.object_id})`
+      : `for ${change.scope} ${showControls(change.object_name ?? '')} (${change.object_id})`
   if (!change.changed) {
     return change.value === null
       ? `${change.name} is not set ${where}; nothing to unset`

@@ -8,6 +8,8 @@ import type {Db, Queryable} from '../catalog/db.js'
 import {readReplicaPins, writeClusterFeatures, writeReplicaPins} from '../catalog/flags.js'
 import {findCluster, findReplica} from '../catalog/lookup.js'
 import {readSystemParameterValues, writeSystemParameterValues} from '../catalog/parameters.js'
+import type {WriteStep} from '../catalog/write-step.js'
+import {runWrite} from '../catalog/write-step.js'
 import {UsageError} from '../errors.js'
 import {parseKeyValue, validateName, type ReplicaRef as ReplicaName} from '../input/names.js'
 import {getParameter, type ParameterDef, type ParameterScope} from '../parameters/registry.js'
@@ -82,7 +84,7 @@ export function parseSettings(items: readonly string[], target: SettingTarget): 
     if (!parsed.ok) {
       throw new UsageError(`invalid value ${JSON.stringify(value)} for ${name}: ${parsed.error}`, {
         code: 'INVALID_PARAMETER_VALUE',
-        hint: `${name} is a ${def.type.name} (default ${def.format(def.default)})`,
+        hint: `${name} is ${withArticle(def.type.name)} (default ${def.format(def.default)})`,
       })
     }
     if (seen.has(name)) throw new UsageError(`${name} is given twice`, {code: 'INVALID_USAGE'})
@@ -90,6 +92,9 @@ export function parseSettings(items: readonly string[], target: SettingTarget): 
     return {def, value: def.format(parsed.value)}
   })
 }
+
+/** `an integer`, `a duration`. */
+const withArticle = (noun: string): string => `${/^[aeiou]/i.test(noun) ? 'an' : 'a'} ${noun}`
 
 /** Validate parameter names for `unset` (registry and scope). */
 export function parseUnsetNames(names: readonly string[], target: SettingTarget): ParameterDef[] {
@@ -103,7 +108,7 @@ export function parseUnsetNames(names: readonly string[], target: SettingTarget)
 }
 
 /** The resolved target inside the transaction, with its current stored values. */
-interface Resolved {
+export interface Resolved {
   readonly scope: ParameterScope
   readonly objectId: string | null
   readonly objectName: string | null
@@ -112,7 +117,7 @@ interface Resolved {
   write(tx: Queryable, values: ReadonlyMap<string, string | null>, nowMs: number): Promise<void>
 }
 
-async function resolveTarget(tx: Queryable, target: SettingTarget): Promise<Resolved> {
+async function resolveTarget(tx: Queryable, target: SettingTarget, lock: boolean): Promise<Resolved> {
   if (target.kind === 'environment') {
     return {
       scope: 'environment',
@@ -124,7 +129,7 @@ async function resolveTarget(tx: Queryable, target: SettingTarget): Promise<Reso
     }
   }
   if (target.kind === 'cluster') {
-    const cluster = await findCluster(tx, target.cluster, {forUpdate: true})
+    const cluster = await findCluster(tx, target.cluster, {forUpdate: lock})
     const features: Record<string, unknown> = {...(cluster.features ?? {})}
     const current = new Map(
       Object.entries(features).map(([name, value]) => [
@@ -164,59 +169,90 @@ async function resolveTarget(tx: Queryable, target: SettingTarget): Promise<Reso
   }
 }
 
+/** What a set or unset will do: every parameter's outcome, and the values to write. */
+export interface SettingsPlan {
+  readonly changes: readonly SettingChange[]
+  readonly resolved: Resolved
+  readonly writes: ReadonlyMap<string, string | null>
+}
+
 /**
  * Apply `values` (name → canonical value, or null to remove) to the target in one transaction with
  * one audit event per changed parameter and a change notification (a running controller re-reads
  * its parameters at once). Unchanged parameters are reported with `changed: false` and not written.
  */
-async function applySettings(
-  db: Db,
+function settingsStep(
   target: SettingTarget,
   values: ReadonlyMap<string, string | null>,
   source: 'set' | 'unset',
   nowMs: number,
-): Promise<SettingChange[]> {
-  return db.transaction(async (tx) => {
-    const resolved = await resolveTarget(tx, target)
-    const changes: SettingChange[] = []
-    const writes = new Map<string, string | null>()
-    for (const [name, value] of values) {
-      const previous = resolved.current.get(name) ?? null
-      const changed = previous !== value
-      if (changed) writes.set(name, value)
-      changes.push({
-        scope: resolved.scope,
-        object_id: resolved.objectId,
-        object_name: resolved.objectName,
-        name,
-        value,
-        previous,
-        changed,
-      })
-    }
-    if (writes.size === 0) return changes
-    await resolved.write(tx, writes, nowMs)
-    await appendAudit(
-      tx,
-      changes
-        .filter((change) => change.changed)
-        .map((change) => ({
-          eventType: 'alter' as const,
-          objectType: 'system-parameter' as const,
-          details: {
-            name: change.name,
-            value: change.value,
-            previous: change.previous,
-            scope: change.scope,
-            ...resolved.audit,
-            source,
-          },
-        })),
-      nowMs,
-    )
-    await notifyCatalogChange(tx, `system-parameters:${source}`)
-    return changes
-  })
+): WriteStep<SettingsPlan, SettingChange[]> {
+  return {
+    async prepare(tx, {lock}) {
+      const resolved = await resolveTarget(tx, target, lock)
+      const changes: SettingChange[] = []
+      const writes = new Map<string, string | null>()
+      for (const [name, value] of values) {
+        const previous = resolved.current.get(name) ?? null
+        const changed = previous !== value
+        if (changed) writes.set(name, value)
+        changes.push({
+          scope: resolved.scope,
+          object_id: resolved.objectId,
+          object_name: resolved.objectName,
+          name,
+          value,
+          previous,
+          changed,
+        })
+      }
+      return {changes, resolved, writes}
+    },
+    async apply(tx, {changes, resolved, writes}) {
+      if (writes.size === 0) return [...changes]
+      await resolved.write(tx, writes, nowMs)
+      await appendAudit(
+        tx,
+        changes
+          .filter((change) => change.changed)
+          .map((change) => ({
+            eventType: 'alter' as const,
+            objectType: 'system-parameter' as const,
+            details: {
+              name: change.name,
+              value: change.value,
+              previous: change.previous,
+              scope: change.scope,
+              ...resolved.audit,
+              source,
+            },
+          })),
+        nowMs,
+      )
+      await notifyCatalogChange(tx, `system-parameters:${source}`)
+      return [...changes]
+    },
+  }
+}
+
+/** `flags set NAME=VALUE…` as a write step: everything validated before the catalog is read. */
+export function setParametersStep(
+  target: SettingTarget,
+  items: readonly string[],
+  nowMs = Date.now(),
+): WriteStep<SettingsPlan, SettingChange[]> {
+  const settings = parseSettings(items, target)
+  return settingsStep(target, new Map(settings.map((s) => [s.def.name, s.value])), 'set', nowMs)
+}
+
+/** `flags unset NAME…` as a write step. */
+export function unsetParametersStep(
+  target: SettingTarget,
+  names: readonly string[],
+  nowMs = Date.now(),
+): WriteStep<SettingsPlan, SettingChange[]> {
+  const defs = parseUnsetNames(names, target)
+  return settingsStep(target, new Map(defs.map((def) => [def.name, null])), 'unset', nowMs)
 }
 
 /** `flags set NAME=VALUE…`: validate everything, then write the changed values in one transaction. */
@@ -226,8 +262,7 @@ export async function setParameters(
   items: readonly string[],
   nowMs = Date.now(),
 ): Promise<SettingChange[]> {
-  const settings = parseSettings(items, target)
-  return applySettings(db, target, new Map(settings.map((s) => [s.def.name, s.value])), 'set', nowMs)
+  return runWrite(db, setParametersStep(target, items, nowMs))
 }
 
 /** `flags unset NAME…`: remove what is set; a name that is not set is reported unchanged. */
@@ -237,6 +272,5 @@ export async function unsetParameters(
   names: readonly string[],
   nowMs = Date.now(),
 ): Promise<SettingChange[]> {
-  const defs = parseUnsetNames(names, target)
-  return applySettings(db, target, new Map(defs.map((def) => [def.name, null])), 'unset', nowMs)
+  return runWrite(db, unsetParametersStep(target, names, nowMs))
 }
