@@ -12,7 +12,7 @@ import {CATALOG_CHANNEL} from '../catalog/audit.js'
 import type {Db} from '../catalog/db.js'
 import {SystemParameters} from '../catalog/parameters.js'
 import type {TickReport} from '../controller/report.js'
-import {summarizePlan} from '../output/plan.js'
+import {summarizePlan} from '../output/plan-summary.js'
 import {tick} from './tick.js'
 
 export const LEASE_NAME = 'cluster-controller'

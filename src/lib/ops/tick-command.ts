@@ -4,7 +4,9 @@
 import type {Db} from '../catalog/db.js'
 import type {TickPhases} from '../controller/tick.js'
 import {parseNow} from '../input/time.js'
-import {hasChanges, planJson, renderPlan} from '../output/plan.js'
+import {planJson} from '../output/plan-json.js'
+import {hasChanges} from '../output/plan-summary.js'
+import {renderPlan} from '../output/plan-text.js'
 import {exitCodes} from '../errors.js'
 import {tick} from './tick.js'
 
