@@ -25,6 +25,22 @@ if (!available && !required) {
 
 const T0 = Date.UTC(2026, 10, 30, 2, 0, 0)
 
+/** Browser-side: decode a PNG on a canvas and count the pixels darker than the near-white page. */
+const COUNT_PAINTED_PIXELS = (base64: string): string => `(async () => {
+  const image = new Image()
+  image.src = 'data:image/png;base64,${base64}'
+  await image.decode()
+  const canvas = document.createElement('canvas')
+  canvas.width = image.width
+  canvas.height = image.height
+  const context = canvas.getContext('2d')
+  context.drawImage(image, 0, 0)
+  const data = context.getImageData(0, 0, image.width, image.height).data
+  let painted = 0
+  for (let i = 0; i < data.length; i += 4) if (data[i] < 235 || data[i + 1] < 235 || data[i + 2] < 235) painted++
+  return {painted, total: data.length / 4, width: image.width}
+})()`
+
 describe.skipIf(!available && !required)(`the --html page in headless chromium${available ? '' : ` (${CHROMIUM} missing)`}`, () => {
   let catalog: TestCatalog
   let dir: string
@@ -94,7 +110,7 @@ describe.skipIf(!available && !required)(`the --html page in headless chromium${
       expect(summary[0]).toMatch(/^Credits consumed over 24h: /)
 
       // Light mode shows the light chart; dark mode the dark one.
-      const visible = () => page.$$eval('.chart', (charts) => charts.filter((chart) => getComputedStyle(chart).display !== 'none').map((chart) => chart.className))
+      const visible = () => page.$$eval('.chart', (charts) => charts.filter((chart) => (chart as unknown as {checkVisibility(): boolean}).checkVisibility()).map((chart) => chart.className))
       expect(await visible()).toEqual(['chart light'])
       await page.emulateMediaFeatures([{name: 'prefers-color-scheme', value: 'dark'}])
       expect(await visible()).toEqual(['chart dark'])
@@ -104,20 +120,7 @@ describe.skipIf(!available && !required)(`the --html page in headless chromium${
       const chart = await page.$('.chart.light')
       const png = await (chart as NonNullable<typeof chart>).screenshot({type: 'png'})
       writeFileSync(join(dir, 'chart.png'), png)
-      const share = await page.evaluate(async (base64: string) => {
-        const image = new Image()
-        image.src = `data:image/png;base64,${base64}`
-        await image.decode()
-        const canvas = document.createElement('canvas')
-        canvas.width = image.width
-        canvas.height = image.height
-        const context = canvas.getContext('2d') as CanvasRenderingContext2D
-        context.drawImage(image, 0, 0)
-        const {data} = context.getImageData(0, 0, image.width, image.height)
-        let painted = 0
-        for (let i = 0; i < data.length; i += 4) if (data[i] < 235 || data[i + 1] < 235 || data[i + 2] < 235) painted++
-        return {painted, total: data.length / 4, width: image.width}
-      }, Buffer.from(png).toString('base64'))
+      const share = (await page.evaluate(COUNT_PAINTED_PIXELS(Buffer.from(png).toString('base64')))) as {painted: number; total: number; width: number}
       expect(share.width).toBeGreaterThan(400)
       expect(share.painted / share.total).toBeGreaterThan(0.03)
     } finally {
