@@ -32,6 +32,7 @@ import {
 } from './lib/catalogs.js'
 import {timeCli} from './lib/cli.js'
 import {installSqlProbe, median, round1, timed} from './lib/measure.js'
+import {benchSimulate} from './simulate.js'
 
 const ALL_SCENARIOS = [
   'plan-steady',
@@ -40,6 +41,7 @@ const ALL_SCENARIOS = [
   'tick-reconfiguring',
   'cli-help',
   'cli-status',
+  'simulate',
 ]
 const DB_SCENARIOS = new Set(ALL_SCENARIOS.slice(0, 4))
 const STEADY_SCENARIOS = new Set(['plan-steady', 'tick-steady'])
@@ -415,6 +417,9 @@ async function main() {
       }
     }
     await benchCli(options, results, cleanups)
+    if (options.scenarios.has('simulate')) {
+      results.push(...(await benchSimulate({runs: options.runs ?? 3, log, check, median, round1})))
+    }
   } catch (error) {
     failed = error
   }

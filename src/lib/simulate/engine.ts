@@ -47,7 +47,7 @@ export function nextWakeup(world: SimWorld, cluster: SimCluster, nowMs: Timestam
   if (row.burst !== null && row.burst.steady_hydrated_at !== null) consider(row.burst.steady_hydrated_at + row.burst.linger_duration_ms + 1)
   if (row.schedule.kind === 'on-refresh') {
     const estimateMs = row.schedule.hydration_time_estimate_ms
-    const compactionMs = world.parameters.number('cluster_refresh_mv_compaction_estimate')
+    const compactionMs = world.number('cluster_refresh_mv_compaction_estimate')
     for (const mv of cluster.refreshMvs) {
       const frontier = mv.frontier
       if (frontier !== null) {
@@ -167,10 +167,14 @@ export async function simulate(world: SimWorld, options: SimulationOptions): Pro
         }
       }
       // In catalog order, as a full tick would meet them.
-      ids = world.managedClusters().filter((cluster) => due.has(cluster.row.id)).map((cluster) => cluster.row.id as ClusterId)
+      const ord = (id: string) => world.clusters.get(id)?.row.ord ?? Infinity
+      ids = [...due].filter((id) => {
+        const row = world.clusters.get(id)?.row
+        return row !== undefined && row.managed && !row.builtin
+      }).sort((a, b) => ord(a) - ord(b)) as ClusterId[]
     }
 
-    const intervalMs = Math.max(1, world.parameters.number('cluster_controller_tick_interval'))
+    const intervalMs = Math.max(1, world.number('cluster_controller_tick_interval'))
     if (ids.length > 0) {
       const ctx = new SimulatedCtx(world, nowMs, ids, options)
       const report = await runTick(ctx, {
@@ -244,7 +248,7 @@ class ReportRecorder {
     const exhausted = cluster.batches.some((batch) => batch.outcome === 'resource-exhausted')
     const applied = cluster.batches.some(batchApplied)
     // A refused attempt repeats unchanged until something changes: say it once.
-    const attempt = JSON.stringify(cluster.batches.filter((batch) => batch.outcome === 'resource-exhausted').map((batch) => [batch.creates.map((c) => [c.name, c.shape.size]), batch.drops.map((d) => d.name)]))
+    const attempt = !exhausted ? '' : JSON.stringify(cluster.batches.filter((batch) => batch.outcome === 'resource-exhausted').map((batch) => [batch.creates.map((c) => [c.name, c.shape.size]), batch.drops.map((d) => d.name)]))
     const repeated = exhausted && !applied && blocked.get(cluster.clusterId) === attempt
     if (exhausted && !applied) blocked.set(cluster.clusterId, attempt)
     else blocked.delete(cluster.clusterId)

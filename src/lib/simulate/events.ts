@@ -7,7 +7,6 @@
 import {Parser} from '@oclif/core'
 import type {ClusterRow} from '../catalog/cluster-rows.js'
 import {burstToJson, loggingToJson, policyToJson, scheduleToJson} from '../catalog/cluster-rows.js'
-import type {ClusterId} from '../controller/context.js'
 import {parseAlterFlags, type AlterFlags} from '../alter/command.js'
 import type {AlterRequest} from '../alter/route.js'
 import {routeAlter} from '../alter/route.js'
@@ -351,8 +350,7 @@ function applyAction(world: SimWorld, builder: TimelineBuilder, event: Scheduled
 }
 
 function setRow(world: SimWorld, row: ClusterRow): void {
-  const cluster = world.clusters.get(row.id as ClusterId)
-  if (cluster !== undefined) cluster.row = row
+  world.setRow(row)
 }
 
 /** The realized set plus the target set must fit the limits while both run (as `cluster alter` checks). */

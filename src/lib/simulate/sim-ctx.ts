@@ -27,7 +27,7 @@ export function hydrationDelayMs(world: SimWorld, cluster: SimCluster, options: 
   const schedule = cluster.row.schedule
   // The cluster's own estimate wins where it has one.
   if (schedule.kind === 'on-refresh' && schedule.hydration_time_estimate_ms > 0) return schedule.hydration_time_estimate_ms
-  return options.hydrationMs ?? world.parameters.number('simulated_hydration_delay')
+  return options.hydrationMs ?? world.number('simulated_hydration_delay')
 }
 
 export function replicaHydrated(replica: SimReplica, delayMs: number, nowMs: number): boolean {
@@ -69,7 +69,7 @@ export class SimulatedCtx implements ClusterControllerCtx {
 
   liveSignals(requests: ReadonlyMap<ClusterId, SignalRequest>): Promise<Map<ClusterId, LiveSignals>> {
     const signals = new Map<ClusterId, LiveSignals>()
-    const compactionEstimateMs = this.world.parameters.number('cluster_refresh_mv_compaction_estimate')
+    const compactionEstimateMs = this.world.number('cluster_refresh_mv_compaction_estimate')
     for (const [id, request] of requests) {
       const cluster = this.world.clusters.get(id)
       if (cluster === undefined) continue
@@ -130,7 +130,6 @@ export class SimulatedCtx implements ClusterControllerCtx {
   private exceedsLimits(decisions: readonly Decision[]): boolean {
     const creates = decisions.filter((d): d is Extract<Decision, {kind: 'create'}> => d.kind === 'create')
     if (creates.length === 0) return false
-    const parameters = this.world.parameters
     const drops = decisions.filter((d): d is Extract<Decision, {kind: 'drop'}> => d.kind === 'drop')
     let delta = 0
     for (const create of creates) delta += this.world.credits(create.shape.size)
@@ -139,12 +138,12 @@ export class SimulatedCtx implements ClusterControllerCtx {
       if (cluster === undefined) continue
       const dropped = drops.filter((drop) => drop.clusterId === clusterId && cluster.replicas.some((r) => r.replica.replicaId === drop.replicaId))
       const count = cluster.replicas.length - dropped.length + creates.filter((create) => create.clusterId === clusterId).length
-      if (count > parameters.number('max_replicas_per_cluster')) return true
+      if (count > this.world.number('max_replicas_per_cluster')) return true
     }
     for (const drop of drops) {
       const replica = this.world.clusters.get(drop.clusterId)?.replicas.find((r) => r.replica.replicaId === drop.replicaId)
       delta -= this.world.credits(replica?.replica.shape?.size ?? null)
     }
-    return this.world.creditUsage + delta > parameters.number('max_credit_consumption_rate')
+    return this.world.creditUsage + delta > this.world.number('max_credit_consumption_rate')
   }
 }

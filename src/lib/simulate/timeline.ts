@@ -65,11 +65,14 @@ export class TimelineBuilder {
   readonly replicas: ReplicaSpan[] = []
   readonly spans: StateSpan[] = []
   readonly clusters: string[] = []
+  private readonly lanes = new Set<string>()
   private readonly openReplicas = new Map<string, ReplicaSpan>()
   private readonly openSpans = new Map<string, StateSpan>()
 
   lane(cluster: string): void {
-    if (!this.clusters.includes(cluster)) this.clusters.push(cluster)
+    if (this.lanes.has(cluster)) return
+    this.lanes.add(cluster)
+    this.clusters.push(cluster)
   }
 
   event(event: TimelineEvent): void {

@@ -109,9 +109,31 @@ export class SimWorld {
     return total
   }
 
+  private managed: SimCluster[] | null = null
+  private readonly numbers = new Map<string, number>()
+
   /** User managed clusters in catalog order: the ones the controller owns. */
-  managedClusters(): SimCluster[] {
-    return [...this.clusters.values()].filter((cluster) => cluster.row.managed && !cluster.row.builtin)
+  managedClusters(): readonly SimCluster[] {
+    this.managed ??= [...this.clusters.values()].filter((cluster) => cluster.row.managed && !cluster.row.builtin)
+    return this.managed
+  }
+
+  /** Replace a cluster's row (an event's write); it may stop or start being managed. */
+  setRow(row: ClusterRow): void {
+    const cluster = this.clusters.get(row.id)
+    if (cluster === undefined) return
+    cluster.row = row
+    this.managed = null
+  }
+
+  /** A numeric system parameter, parsed once per value. */
+  number(name: string): number {
+    let value = this.numbers.get(name)
+    if (value === undefined) {
+      value = this.parameters.number(name)
+      this.numbers.set(name, value)
+    }
+    return value
   }
 
   byName(name: string): SimCluster | undefined {
@@ -166,6 +188,7 @@ export class SimWorld {
     const ord = this.nextClusterOrd++
     const cluster: SimCluster = {row: {...row, id: `u${ord}`, ord}, replicas: [], hydratableObjects: 0, refreshMvs: [], objectNames: []}
     this.clusters.set(cluster.row.id, cluster)
+    this.managed = null
     return cluster
   }
 
@@ -175,11 +198,13 @@ export class SimWorld {
     const dropped = [...cluster.replicas]
     for (const replica of dropped) this.dropReplica(cluster.row.id as ClusterId, replica.replica.replicaId)
     this.clusters.delete(id)
+    this.managed = null
     return dropped
   }
 
   setParameter(name: string, value: string): void {
     this.parameters = new SystemParameters(new Map([...this.parameters.raw, [name, value]]))
+    this.numbers.clear()
   }
 
   findRefreshMv(name: string): {cluster: SimCluster; mv: SimRefreshMv} | undefined {
