@@ -157,7 +157,7 @@ describe.each(backends())('simulate on the %s catalog', (backend: Backend) => {
       [['soon cluster alter prod --size 400cc'], /invalid time "soon"/],
       [['+48h cluster alter prod --size 400cc'], /outside the simulated window/],
       [['+10m cluster alter nowhere --size 400cc'], /unknown cluster "nowhere"/],
-      [['+10m cluster cancel prod'], /cluster prod has no reconfiguration in progress/],
+      [['+10m cluster cancel prod'], /cluster "prod" has no reconfiguration in progress/],
       [['+10m flags set no_such_flag=1'], /unknown parameter "no_such_flag"/],
       [['+10m cluster alter prod --wait-for 5m --timeout 5m --size 400cc'], /--wait-for and --timeout are alternatives/],
       [['+10m cluster alter search --replication-factor 2', '+1m cluster alter search --size 400cc'], /cannot change replication factor while a reconfiguration is in progress/],

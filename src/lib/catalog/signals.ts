@@ -98,3 +98,14 @@ export async function refreshMaterializedViews(q: Queryable, clusterIds: readonl
     [clusterIds],
   )
 }
+
+/** Of the given replicas, those with any report at all: a status row or a hydration row. */
+export async function replicasWithReports(q: Queryable, replicaIds: readonly string[]): Promise<Set<string>> {
+  if (replicaIds.length === 0) return new Set()
+  const rows = await q.query<{replica_id: string}>(
+    `SELECT replica_id FROM mzcluster.replica_status WHERE replica_id = ANY($1)
+     UNION SELECT replica_id FROM mzcluster.object_hydration WHERE replica_id = ANY($1)`,
+    [replicaIds],
+  )
+  return new Set(rows.map((row) => row.replica_id))
+}

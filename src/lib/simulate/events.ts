@@ -1,15 +1,17 @@
 // `simulate --event 'T ACTION'`: the one place that maps a command line to a change of the
 // simulated world. Each action is parsed with the real command's flag definitions and the same
-// parsers and routing the real command uses (parseAlterFlags, routeAlter, parseClusterOptions,
-// parseSettings, parseFrontierReport); checks the real command makes against the catalog are made
-// against the simulated world at the event's time. Every refusal is a UsageError (exit 2).
+// parsers the real command uses (parseAlterFlags, parseClusterOptions, parseSettings,
+// parseFrontierReport); alter and cancel are decided by the real commands' pure decisions
+// (decideAlter, decideCancel) against the simulated world at the event's time. Every refusal is a
+// UsageError (exit 2).
 
 import {Parser} from '@oclif/core'
 import type {ClusterRow} from '../catalog/cluster-rows.js'
 import {burstToJson, loggingToJson, policyToJson, scheduleToJson} from '../catalog/cluster-rows.js'
-import {parseAlterFlags, type AlterFlags} from '../alter/command.js'
+import type {AlterDecision, AlterEnvironment} from '../alter/alter.js'
+import {alterSubject, decideAlter, decideCancel, nextColumns} from '../alter/alter.js'
+import {parseAlterFlags, type AlterFlags} from '../alter/parse.js'
 import type {AlterRequest} from '../alter/route.js'
-import {routeAlter} from '../alter/route.js'
 import type {ClusterOptionFlagValues} from '../ddl/cluster-flags.js'
 import {clusterOptionInput} from '../ddl/cluster-flags.js'
 import type {ClusterSpec} from '../ddl/cluster-options.js'
@@ -208,52 +210,14 @@ function applyAction(world: SimWorld, builder: TimelineBuilder, event: Scheduled
   const {action, atMs} = event
   const parameters = world.parameters
   switch (action.kind) {
-    case 'alter': {
-      const current = requireCluster(world, action.cluster)
-      if (current.builtin || !current.managed) {
-        throw new UsageError(`cannot simulate an alter of ${current.builtin ? 'builtin' : 'unmanaged'} cluster ${JSON.stringify(current.name)}: the controller does not own it`, {code: 'INVALID_OPTIONS'})
-      }
-      if (action.request.size !== undefined) requireSize(world, action.request.size)
-      const hydrationSize = action.request.autoScaling?.onHydration?.hydrationSize
-      if (hydrationSize !== undefined) requireSize(world, hydrationSize, '--hydration-size')
-      const route = routeAlter(current, action.request, {
-        owns: parameters.bool('enable_cluster_controller'),
-        nowMs: atMs,
-        defaultTimeoutMs: parameters.number('default_cluster_reconfiguration_timeout'),
-      })
-      recordEvent(builder, event, current.name)
-      if (route.kind === 'unchanged') return {touched: []}
-      if (route.kind === 'direct') {
-        const rf = route.next.replication_factor ?? 0
-        const limit = parameters.number('max_replicas_per_cluster')
-        if (rf > (current.replication_factor ?? 0) && rf > limit) {
-          throw new UsageError(`replication factor ${rf} is above max_replicas_per_cluster (${limit})`, {code: 'RESOURCE_LIMIT'})
-        }
-        if (route.retiredRecord) builder.closeSpan(current.name, 'reconfiguration', atMs, 'cancelled')
-      }
-      if (route.kind === 'reshape') {
-        if (route.transition === 'started') {
-          checkReshapePeak(world, current, route.record.target.size, route.record.target.replication_factor)
-          builder.openSpan(current.name, 'reconfiguration', route.record.target.size, atMs)
-        } else {
-          builder.closeSpan(current.name, 'reconfiguration', atMs, 'cancelled')
-        }
-      }
-      if (route.kind !== 'to-unmanaged' && route.burstRetired) builder.closeSpan(current.name, 'burst', atMs, 'no-longer-warranted')
-      setRow(world, {...route.next, version: current.version + 1})
-      return {touched: [current.id]}
-    }
+    case 'alter':
     case 'cancel': {
       const current = requireCluster(world, action.cluster)
-      const record = current.reconfiguration
-      if (!current.managed || record === null || record.status !== 'in-progress') {
-        throw new UsageError(`cluster ${current.name} has no reconfiguration in progress`, {code: 'NO_RECONFIGURATION'})
-      }
+      const subject = alterSubject(current)
+      const decision = action.kind === 'alter' ? decideAlter(subject, action.request, alterEnvironment(world, current, atMs)) : decideCancel(subject)
       recordEvent(builder, event, current.name)
-      builder.closeSpan(current.name, 'reconfiguration', atMs, 'cancelled')
-      // As an alter back to the realized shape: the record is cancelled, the config stays realized.
-      setRow(world, {...current, reconfiguration: {...record, status: 'cancelled'}, version: current.version + 1})
-      return {touched: [current.id]}
+      applyDecision(world, builder, current, decision, atMs)
+      return {touched: decision.route.kind === 'unchanged' ? [] : [current.id]}
     }
     case 'create': {
       if (world.byName(action.cluster) !== undefined) {
@@ -349,23 +313,30 @@ function applyAction(world: SimWorld, builder: TimelineBuilder, event: Scheduled
   }
 }
 
-function setRow(world: SimWorld, row: ClusterRow): void {
-  world.setRow(row)
+/** The facts `cluster alter` checks against, as they stand in the simulated world. */
+function alterEnvironment(world: SimWorld, current: ClusterRow, nowMs: number): AlterEnvironment {
+  const own = world.clusters.get(current.id)?.replicas.reduce((sum, replica) => sum + world.credits(replica.replica.shape?.size ?? null), 0) ?? 0
+  return {
+    nowMs,
+    controllerEnabled: world.parameters.bool('enable_cluster_controller'),
+    defaultTimeoutMs: world.number('default_cluster_reconfiguration_timeout'),
+    maxReplicasPerCluster: world.number('max_replicas_per_cluster'),
+    maxCreditsPerHour: world.number('max_credit_consumption_rate'),
+    sizes: new Map([...world.creditsBySize].map(([name, creditsPerHour]) => [name, {creditsPerHour, disabled: world.sizes.get(name)?.disabled ?? false}])),
+    otherClustersCreditsPerHour: world.creditUsage - own,
+  }
 }
 
-/** The realized set plus the target set must fit the limits while both run (as `cluster alter` checks). */
-function checkReshapePeak(world: SimWorld, current: ClusterRow, targetSize: string, targetRf: number): void {
-  const parameters = world.parameters
-  const realizedRf = current.replication_factor ?? 0
-  const peakReplicas = realizedRf + targetRf
-  const maxReplicas = parameters.number('max_replicas_per_cluster')
-  if (peakReplicas > maxReplicas) {
-    throw new UsageError(`this reconfiguration needs ${peakReplicas} replicas while the old and new shapes overlap, above max_replicas_per_cluster (${maxReplicas})`, {code: 'RESOURCE_LIMIT'})
+/** Write an alter or cancel decision into the world, with its reconfiguration and burst spans. */
+function applyDecision(world: SimWorld, builder: TimelineBuilder, current: ClusterRow, decision: AlterDecision, atMs: number): void {
+  const route = decision.route
+  const next = nextColumns(current, route)
+  if (next === null) return
+  if (route.kind === 'reshape') {
+    if (route.transition === 'started') builder.openSpan(current.name, 'reconfiguration', route.record.target.size, atMs)
+    else builder.closeSpan(current.name, 'reconfiguration', atMs, 'cancelled')
   }
-  const own = world.clusters.get(current.id)?.replicas.reduce((sum, replica) => sum + world.credits(replica.replica.shape?.size ?? null), 0) ?? 0
-  const peakCredits = world.creditUsage - own + world.credits(targetSize) * targetRf + world.credits(current.size) * realizedRf
-  const maxCredits = parameters.number('max_credit_consumption_rate')
-  if (peakCredits > maxCredits) {
-    throw new UsageError(`this reconfiguration would consume ${peakCredits} credits per hour at its peak, above max_credit_consumption_rate (${maxCredits})`, {code: 'RESOURCE_LIMIT'})
-  }
+  if (route.kind === 'direct' && route.retiredRecord) builder.closeSpan(current.name, 'reconfiguration', atMs, 'cancelled')
+  if ((route.kind === 'direct' || route.kind === 'reshape') && route.burstRetired) builder.closeSpan(current.name, 'burst', atMs, 'no-longer-warranted')
+  world.setRow({...current, ...next, availability_zones: [...next.availability_zones], version: current.version + 1})
 }
