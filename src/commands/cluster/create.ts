@@ -2,6 +2,7 @@ import {Args} from '@oclif/core'
 import {BaseCommand} from '../../base-command.js'
 import {clusterCreateFlags, clusterOptionInput} from '../../lib/ddl/cluster-flags.js'
 import type {ClusterView} from '../../lib/ddl/show.js'
+import {flagSourceFlags, flagSourceInput} from '../../lib/flags/source-flags.js'
 
 export default class ClusterCreate extends BaseCommand<typeof ClusterCreate> {
   static override summary = 'Create a managed or unmanaged cluster.'
@@ -21,7 +22,7 @@ export default class ClusterCreate extends BaseCommand<typeof ClusterCreate> {
     name: Args.string({description: 'Cluster name.', required: true}),
   }
 
-  static override flags = clusterCreateFlags
+  static override flags = {...clusterCreateFlags, ...flagSourceFlags}
 
   public async run(): Promise<ClusterView> {
     const {parseClusterOptions} = await import('../../lib/ddl/cluster-options.js')
@@ -29,7 +30,11 @@ export default class ClusterCreate extends BaseCommand<typeof ClusterCreate> {
     const db = await this.catalog()
     const {createCluster} = await import('../../lib/ddl/clusters.js')
     const {showClusterById} = await import('../../lib/ddl/show.js')
-    const row = await createCluster(db, this.args.name, spec)
+    const {clusterCreateHookFor} = await import('../../lib/flags/configured.js')
+    const {createTimeFlags, hook} = await clusterCreateHookFor(db, flagSourceInput(this.flags))
+    const row = await createCluster(db, this.args.name, spec, {hook, onWarning: (m) => this.warnLine(m)}).finally(() =>
+      createTimeFlags?.close(),
+    )
     const view = await showClusterById(db, row.id)
     if (!view) throw new Error(`cluster ${row.id} vanished after creation`)
     this.note(

@@ -27,6 +27,7 @@ import {appendAudit, notifyCatalogChange} from './audit.js'
 import type {ClusterRow, ReplicaRow} from './cluster-rows.js'
 import {burstToJson, clusterState, loggingToJson, reconfigurationToJson} from './cluster-rows.js'
 import type {Db, Queryable} from './db.js'
+import {insertCreatedOverrides, type CreatedOverride} from './flags.js'
 import {SystemParameters} from './parameters.js'
 import type {RefreshMvRow, SignalSource} from './signals.js'
 import {clustersWithHydratableObjects, hydratedReplicas, refreshMaterializedViews, signalSource} from './signals.js'
@@ -36,6 +37,30 @@ export interface CatalogContextOptions {
   readonly nowMs?: number
   /** Restrict the tick to these cluster names (`--cluster`). */
   readonly clusterNames?: readonly string[]
+  /** Prepares replicas about to be created (ids and scoped flag rows) before an apply's transaction. */
+  readonly replicaCreateHook?: ReplicaCreateHook
+}
+
+/** A replica an apply is about to create. */
+export interface ReplicaToCreate {
+  readonly clusterId: string
+  readonly name: string
+  readonly size: string
+}
+
+/** What an apply writes with the replicas it creates: their ids, allocated ahead, and extra rows. */
+export interface PreparedReplicaCreates {
+  /** One id per replica, in the order given. */
+  readonly ids: readonly string[]
+  /** Scoped flag overrides of the new replicas, written in the apply's transaction. */
+  readonly overrides: readonly CreatedOverride[]
+  /** Why the new replicas get no overrides yet, if so (reported as a tick warning). */
+  readonly warning: string | null
+}
+
+/** Runs before an apply's transaction opens (no catalog lock is held while it evaluates). */
+export interface ReplicaCreateHook {
+  prepare(replicas: readonly ReplicaToCreate[]): Promise<PreparedReplicaCreates>
 }
 
 /** A simulated frontier that moved because its cluster had a hydrated replica (persisted by `tick`). */
@@ -58,6 +83,8 @@ export class CatalogControllerCtx implements ClusterControllerCtx {
   private credits: {usage: number; bySize: Map<string, number>} | null = null
   /** Applies that failed for a reason other than a witness mismatch (reported as warnings). */
   readonly applyErrors: string[] = []
+  /** Warnings of the replica create hook, each once. */
+  readonly createWarnings = new Set<string>()
   readonly frontierAdvances = new Map<string, FrontierAdvance>()
 
   constructor(
@@ -183,8 +210,9 @@ export class CatalogControllerCtx implements ClusterControllerCtx {
 
   async apply(decisions: readonly Decision[]): Promise<ApplyOutcome> {
     if (decisions.length === 0) return 'applied'
+    const prepared = await this.prepareCreates(decisions)
     try {
-      const creditDelta = await this.db.transaction((tx) => this.applyInTransaction(tx, decisions))
+      const creditDelta = await this.db.transaction((tx) => this.applyInTransaction(tx, decisions, prepared))
       if (this.credits) this.credits.usage += creditDelta
       return 'applied'
     } catch (error) {
@@ -195,8 +223,24 @@ export class CatalogControllerCtx implements ClusterControllerCtx {
     }
   }
 
+  /** The hook's preparation of this apply's creates (before its transaction); null without a hook. */
+  private async prepareCreates(decisions: readonly Decision[]): Promise<PreparedReplicaCreates | null> {
+    const hook = this.options.replicaCreateHook
+    const creates = decisions.filter((d): d is Extract<Decision, {kind: 'create'}> => d.kind === 'create')
+    if (!hook || creates.length === 0) return null
+    try {
+      const prepared = await hook.prepare(creates.map((c) => ({clusterId: c.clusterId, name: c.name, size: c.shape.size})))
+      if (prepared.warning !== null) this.createWarnings.add(prepared.warning)
+      return prepared
+    } catch (error) {
+      if (error instanceof CatalogError) throw error
+      this.createWarnings.add(`preparing new replicas failed (${(error as Error).message}); created without scoped flag overrides`)
+      return null
+    }
+  }
+
   /** Apply in one transaction; returns the change in credits per hour it committed. */
-  private async applyInTransaction(tx: Queryable, decisions: readonly Decision[]): Promise<number> {
+  private async applyInTransaction(tx: Queryable, decisions: readonly Decision[], prepared: PreparedReplicaCreates | null): Promise<number> {
     const clusterIds = [...new Set(decisions.map((decision) => decision.clusterId as string))].sort()
     // Lock in id order so concurrent appliers cannot deadlock; the witness is checked under the lock.
     const rows = await tx.query<ClusterRow>(
@@ -236,14 +280,15 @@ export class CatalogControllerCtx implements ClusterControllerCtx {
     if (creates.length > 0) {
       const params: unknown[] = []
       const values = creates.map((create, i) => {
-        params.push(create.clusterId, create.name, create.shape.size, JSON.stringify(create.shape.availabilityZones), JSON.stringify(loggingToJson(create.shape.logging)), nowMs)
-        const p = (k: number) => `$${6 * i + k}`
-        return `(${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}::jsonb, ${p(5)}::jsonb, ${p(6)})`
+        params.push(create.clusterId, create.name, create.shape.size, JSON.stringify(create.shape.availabilityZones), JSON.stringify(loggingToJson(create.shape.logging)), nowMs, prepared?.ids[i] ?? null)
+        const p = (k: number) => `$${7 * i + k}`
+        return `(${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}::jsonb, ${p(5)}::jsonb, ${p(6)}, ${p(7)}::text)`
       })
-      // Deterministic names make a re-emitted create a no-op (ON CONFLICT DO NOTHING).
+      // Deterministic names make a re-emitted create a no-op (ON CONFLICT DO NOTHING). An id allocated
+      // ahead (by the create hook) is used as is; otherwise one is drawn here.
       const inserted = await tx.query<{id: string; name: string; cluster_id: string; size: string}>(
-        `WITH wanted (cluster_id, name, size, availability_zones, logging, created_at) AS (VALUES ${values.join(', ')}),
-              numbered AS (SELECT w.*, nextval('mzcluster.user_replica_ids') AS n FROM wanted w)
+        `WITH wanted (cluster_id, name, size, availability_zones, logging, created_at, id) AS (VALUES ${values.join(', ')}),
+              numbered AS (SELECT w.*, CASE WHEN w.id IS NULL THEN nextval('mzcluster.user_replica_ids') ELSE substr(w.id, 2)::bigint END AS n FROM wanted w)
          INSERT INTO mzcluster.replicas (id, ord, cluster_id, name, size, availability_zones, logging, created_at)
          SELECT 'u' || n, n, cluster_id, name, size, availability_zones, logging, created_at::bigint FROM numbered
          ON CONFLICT (cluster_id, name) DO NOTHING
@@ -281,6 +326,7 @@ export class CatalogControllerCtx implements ClusterControllerCtx {
         }
         events.push({eventType: 'create', objectType: 'cluster-replica', details})
       }
+      if (prepared && prepared.overrides.length > 0) await insertCreatedOverrides(tx, prepared.overrides)
     }
 
     for (const decision of decisions) {

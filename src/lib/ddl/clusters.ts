@@ -7,6 +7,8 @@ import {appendAudit, notifyCatalogChange} from '../catalog/audit.js'
 import type {ClusterRow, ReplicaRow} from '../catalog/cluster-rows.js'
 import {loggingToJson, policyToJson, scheduleToJson} from '../catalog/cluster-rows.js'
 import type {Db, Queryable} from '../catalog/db.js'
+import {insertCreatedOverrides, type ClusterCreateHook, type CreatedOverride} from '../catalog/flags.js'
+import {allocateClusterIds} from '../catalog/ids.js'
 import {findCluster, requireSize} from '../catalog/lookup.js'
 import {UsageError} from '../errors.js'
 import {validateName} from '../input/names.js'
@@ -21,15 +23,32 @@ export interface WriteOptions {
   readonly nowMs?: number
 }
 
+export interface CreateOptions extends WriteOptions {
+  /** Given: the cluster's id is allocated ahead and the hook's rows are written in its transaction. */
+  readonly hook?: ClusterCreateHook
+  /** Receives the hook's warning (the cluster is created without its rows). */
+  readonly onWarning?: (message: string) => void
+}
+
 /** Create a cluster; returns its row. Nothing is written when a validation fails. */
 export async function createCluster(
   db: Db,
   name: string,
   spec: ClusterSpec,
-  options: WriteOptions = {},
+  options: CreateOptions = {},
 ): Promise<ClusterRow> {
   validateName('cluster', name)
   const nowMs = options.nowMs ?? Date.now()
+  let id: string | null = null
+  let overrides: readonly CreatedOverride[] = []
+  if (options.hook) {
+    ;[id = null] = await allocateClusterIds(db, 1)
+    if (id !== null) {
+      const prepared = await options.hook.prepare({id, name})
+      overrides = prepared.overrides
+      if (prepared.warning !== null) options.onWarning?.(prepared.warning)
+    }
+  }
   try {
     return await db.transaction(async (tx) => {
       await requireNameFree(tx, name)
@@ -52,7 +71,8 @@ export async function createCluster(
         `INSERT INTO mzcluster.clusters (id, ord, name, managed, size, replication_factor, availability_zones, logging,
                                          schedule, auto_scaling_strategy, features, created_at)
          SELECT 'u' || n, n, $1, $2, $3, $4, $5::jsonb, $6::jsonb, $7::jsonb, $8::jsonb, $9::jsonb, $10
-           FROM (SELECT nextval('mzcluster.user_cluster_ids') AS n) seq
+           FROM (SELECT CASE WHEN $11::text IS NULL THEN nextval('mzcluster.user_cluster_ids')
+                             ELSE substr($11::text, 2)::bigint END AS n) seq
          RETURNING *`,
         [
           name,
@@ -65,9 +85,11 @@ export async function createCluster(
           JSON.stringify(spec.managed ? policyToJson(spec.autoScalingPolicy) : null),
           JSON.stringify(spec.features),
           nowMs,
+          id,
         ],
       )
       if (row === undefined) throw new Error('INSERT … RETURNING returned no row')
+      if (overrides.length > 0) await insertCreatedOverrides(tx, overrides)
       await appendAudit(
         tx,
         [{eventType: 'create', objectType: 'cluster', details: clusterAuditDetails(row)}],

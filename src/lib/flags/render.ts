@@ -4,7 +4,7 @@
 import type {Column} from '../output/table.js'
 import type {Style} from '../output/style.js'
 import {showControls} from '../output/style.js'
-import {formatDefault, type ParameterDef} from './registry.js'
+import {formatDefault, type ParameterDef} from '../parameters/registry.js'
 import type {SettingChange} from './settings.js'
 import type {SyncChange, SyncResult} from './sync.js'
 

@@ -5,10 +5,12 @@
 
 import {appendAudit, notifyCatalogChange} from '../catalog/audit.js'
 import type {Db, Queryable} from '../catalog/db.js'
+import {readReplicaPins, writeClusterFeatures, writeReplicaPins} from '../catalog/flags.js'
 import {findCluster, findReplica} from '../catalog/lookup.js'
+import {readSystemParameterValues, writeSystemParameterValues} from '../catalog/parameters.js'
 import {UsageError} from '../errors.js'
 import {parseKeyValue, validateName, type ReplicaRef as ReplicaName} from '../input/names.js'
-import {getParameter, type ParameterDef, type ParameterScope} from './registry.js'
+import {getParameter, type ParameterDef, type ParameterScope} from '../parameters/registry.js'
 import {formatReplicaRef} from './store.js'
 
 /** Where a value goes: environment-wide, a manual pin on a cluster, or on a replica. */
@@ -112,16 +114,13 @@ interface Resolved {
 
 async function resolveTarget(tx: Queryable, target: SettingTarget): Promise<Resolved> {
   if (target.kind === 'environment') {
-    const rows = await tx.query<{name: string; value: string}>(
-      'SELECT name, value FROM mzcluster.system_parameters',
-    )
     return {
       scope: 'environment',
       objectId: null,
       objectName: null,
       audit: {},
-      current: new Map(rows.map((row) => [row.name, row.value])),
-      write: (q, values, nowMs) => writeRows(q, 'system_parameters', null, values, nowMs),
+      current: await readSystemParameterValues(tx),
+      write: (q, values, nowMs) => writeSystemParameterValues(q, values, nowMs),
     }
   }
   if (target.kind === 'cluster') {
@@ -144,19 +143,11 @@ async function resolveTarget(tx: Queryable, target: SettingTarget): Promise<Reso
           if (value === null) delete features[name]
           else features[name] = value
         }
-        // `version` is the controller's compare-and-append guard: every cluster write bumps it.
-        await q.query(
-          'UPDATE mzcluster.clusters SET features = $2::jsonb, version = version + 1 WHERE id = $1',
-          [cluster.id, JSON.stringify(features)],
-        )
+        await writeClusterFeatures(q, cluster.id, features)
       },
     }
   }
   const {cluster, replica} = await findReplica(tx, target.replica.cluster, target.replica.replica)
-  const rows = await tx.query<{name: string; value: string}>(
-    'SELECT name, value FROM mzcluster.replica_parameter_pins WHERE replica_id = $1',
-    [replica.id],
-  )
   return {
     scope: 'replica',
     objectId: replica.id,
@@ -168,49 +159,8 @@ async function resolveTarget(tx: Queryable, target: SettingTarget): Promise<Reso
       replica_id: replica.id,
       replica_name: replica.name,
     },
-    current: new Map(rows.map((row) => [row.name, row.value])),
-    write: (q, values) => writeRows(q, 'replica_parameter_pins', replica.id, values, 0),
-  }
-}
-
-/** Upsert the non-null values and delete the null ones: two statements at most. */
-async function writeRows(
-  q: Queryable,
-  table: 'system_parameters' | 'replica_parameter_pins',
-  replicaId: string | null,
-  values: ReadonlyMap<string, string | null>,
-  nowMs: number,
-): Promise<void> {
-  const upserts = [...values].filter((entry): entry is [string, string] => entry[1] !== null)
-  const deletes = [...values].filter(([, value]) => value === null).map(([name]) => name)
-  if (upserts.length > 0) {
-    const names = upserts.map(([name]) => name)
-    const vals = upserts.map(([, value]) => value)
-    if (table === 'system_parameters') {
-      await q.query(
-        `INSERT INTO mzcluster.system_parameters (name, value, updated_at)
-         SELECT n, v, $3 FROM unnest($1::text[], $2::text[]) AS u(n, v)
-         ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value, updated_at = EXCLUDED.updated_at`,
-        [names, vals, nowMs],
-      )
-    } else {
-      await q.query(
-        `INSERT INTO mzcluster.replica_parameter_pins (replica_id, name, value)
-         SELECT $3, n, v FROM unnest($1::text[], $2::text[]) AS u(n, v)
-         ON CONFLICT (replica_id, name) DO UPDATE SET value = EXCLUDED.value`,
-        [names, vals, replicaId],
-      )
-    }
-  }
-  if (deletes.length > 0) {
-    if (table === 'system_parameters') {
-      await q.query('DELETE FROM mzcluster.system_parameters WHERE name = ANY($1::text[])', [deletes])
-    } else {
-      await q.query(
-        'DELETE FROM mzcluster.replica_parameter_pins WHERE replica_id = $1 AND name = ANY($2::text[])',
-        [replicaId, deletes],
-      )
-    }
+    current: await readReplicaPins(tx, replica.id),
+    write: (q, values) => writeReplicaPins(q, replica.id, values),
   }
 }
 
