@@ -32,6 +32,7 @@ import {
 } from './lib/catalogs.js'
 import {runCliOnce, timeCli, timeCliInterleaved} from './lib/cli.js'
 import {installSqlProbe, median, round1, timed} from './lib/measure.js'
+import {benchSimulate} from './simulate.js'
 
 const ALL_SCENARIOS = [
   'plan-steady',
@@ -42,6 +43,7 @@ const ALL_SCENARIOS = [
   'cli-status',
   'cli-list',
   'cli-list-cold',
+  'simulate',
 ]
 const DB_SCENARIOS = new Set(ALL_SCENARIOS.slice(0, 4))
 const STEADY_SCENARIOS = new Set(['plan-steady', 'tick-steady'])
@@ -491,6 +493,9 @@ async function main() {
     }
     await benchCli(options, results, cleanups)
     await benchCliList(options, results, cleanups, postgresUrl)
+    if (options.scenarios.has('simulate')) {
+      results.push(...(await benchSimulate({runs: options.runs ?? 3, log, check, median, round1})))
+    }
   } catch (error) {
     failed = error
   }

@@ -14,7 +14,7 @@ import {acquireLease, CONTROLLER_LEASE, releaseLease} from '../catalog/leases.js
 import {SystemParameters} from '../catalog/parameters.js'
 import type {FlagsRunEvent, LiveFlagsConfig} from '../flags/live.js'
 import type {TickReport} from '../controller/report.js'
-import {summarizePlan} from '../output/plan.js'
+import {summarizePlan} from '../output/plan-summary.js'
 import {tick} from './tick.js'
 
 export const LEASE_NAME = CONTROLLER_LEASE
