@@ -8,6 +8,7 @@ import type {ClusterRow, ReconfigurationJson, TargetJson} from '../catalog/clust
 import type {Db, Queryable} from '../catalog/db.js'
 import {findCluster, requireSize} from '../catalog/lookup.js'
 import {SystemParameters} from '../catalog/parameters.js'
+import {lockedResourceUsage} from '../catalog/resource-limits.js'
 import {jsonEqual} from '../controller/shape.js'
 import {UsageError} from '../errors.js'
 import type {AlterRequest, AlterRoute} from './route.js'
@@ -45,11 +46,6 @@ function refuseOptions(row: ClusterRow, request: AlterRequest, why: string): voi
   }
 }
 
-async function creditsPerHour(q: Queryable, size: string): Promise<number> {
-  const [row] = await q.query<{credits: string}>('SELECT credits_per_hour::text AS credits FROM mzcluster.replica_sizes WHERE name = $1', [size])
-  return Number(row?.credits ?? 0)
-}
-
 /** The realized set plus the target set must fit the limits while both run (§5.5). */
 async function checkReshapePeak(q: Queryable, current: ClusterRow, record: ReconfigurationJson, parameters: SystemParameters): Promise<void> {
   const realizedRf = current.replication_factor ?? 0
@@ -61,17 +57,11 @@ async function checkReshapePeak(q: Queryable, current: ClusterRow, record: Recon
       {code: 'RESOURCE_LIMIT', hint: 'raise max_replicas_per_cluster, or use --timeout 0s --on-timeout commit for a non-graceful cut-over'},
     )
   }
-  const [others] = await q.query<{credits: string}>(
-    `SELECT COALESCE(sum(s.credits_per_hour), 0)::text AS credits FROM mzcluster.replicas r
-     JOIN mzcluster.clusters c ON c.id = r.cluster_id AND NOT c.builtin
-     JOIN mzcluster.replica_sizes s ON s.name = r.size WHERE r.cluster_id <> $1`,
-    [current.id],
-  )
+  // Under the resource-limit lock until commit, so the check and this alter cannot race a tick's creates.
+  const usage = await lockedResourceUsage(q, {excludeClusterId: current.id})
   const peakCredits =
-    Number(others?.credits ?? 0) +
-    (await creditsPerHour(q, record.target.size)) * record.target.replication_factor +
-    (await creditsPerHour(q, current.size as string)) * realizedRf
-  const maxCredits = parameters.number('max_credit_consumption_rate')
+    usage.credits + usage.creditsPerHour(record.target.size) * record.target.replication_factor + usage.creditsPerHour(current.size) * realizedRf
+  const maxCredits = usage.maxCredits
   if (peakCredits > maxCredits) {
     throw new UsageError(
       `this reconfiguration would consume ${peakCredits} credits per hour at its peak, above max_credit_consumption_rate (${maxCredits})`,

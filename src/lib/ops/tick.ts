@@ -2,9 +2,11 @@
 // `run` and the alter wait's driving. A plan runs the very same kernel over an overlay context, so
 // it previews phase 2 with phase 1's writes applied, and writes nothing at all.
 
+import {clusterKindsByName} from '../catalog/cluster-state.js'
 import type {CatalogContextOptions} from '../catalog/controller-context.js'
-import {CatalogControllerCtx, persistFrontierAdvances} from '../catalog/controller-context.js'
+import {CatalogControllerCtx} from '../catalog/controller-context.js'
 import type {Db} from '../catalog/db.js'
+import {writeFrontierAdvances} from '../catalog/signals.js'
 import type {TickReport} from '../controller/report.js'
 import type {TickPhases} from '../controller/tick.js'
 import {disabledTickReport, runTick} from '../controller/tick.js'
@@ -24,11 +26,7 @@ export interface TickResult {
 
 async function checkClusterNames(db: Db, names: readonly string[] | undefined): Promise<void> {
   if (!names || names.length === 0) return
-  const rows = await db.query<{name: string; managed: boolean; builtin: boolean}>(
-    'SELECT name, managed, builtin FROM mzcluster.clusters WHERE name = ANY($1)',
-    [names],
-  )
-  const found = new Map(rows.map((row) => [row.name, row]))
+  const found = await clusterKindsByName(db, names)
   for (const name of names) {
     const row = found.get(name)
     if (!row) throw new UsageError(`unknown cluster ${JSON.stringify(name)}`, {code: 'CLUSTER_NOT_FOUND', hint: 'list clusters with `mzcluster cluster list`'})
@@ -48,7 +46,7 @@ export async function tick(db: Db, request: TickRequest = {}): Promise<TickResul
   const onConflict = (conflict: {clusterId: string | null; field: string}) =>
     warnings.push(`conflicting state writes for ${conflict.field} on cluster ${conflict.clusterId ?? '?'}: the field was left unchanged`)
   const report = await runTick(request.dryRun ? new OverlayCtx(ctx) : ctx, {phases: request.phases, onConflict})
-  if (!request.dryRun) await persistFrontierAdvances(db, ctx.frontierAdvances.values(), ctx.now())
+  if (!request.dryRun) await writeFrontierAdvances(db, [...ctx.frontierAdvances.values()], ctx.now())
   for (const error of ctx.applyErrors) warnings.push(`an apply failed and was treated as rejected: ${error}`)
   return {report, warnings}
 }
