@@ -1,9 +1,9 @@
 // Reads of managed clusters for the controller: which clusters it owns, and their state (cluster
 // rows and replica rows) in one snapshot, in a constant number of statements whatever the count.
 
-import type {ClusterState} from '../controller/context.js'
+import type {ClusterState, ObservedReplica} from '../controller/context.js'
 import type {ClusterRow, ReplicaRow} from './cluster-rows.js'
-import {clusterState} from './cluster-rows.js'
+import {clusterState, observedReplica} from './cluster-rows.js'
 import type {Db, Queryable} from './db.js'
 
 /** Ids of the user managed clusters, in creation order; only those named when `names` is given. */
@@ -24,9 +24,12 @@ export async function clusterKindsByName(q: Queryable, names: readonly string[])
   return new Map(rows.map((row) => [row.name, {managed: row.managed, builtin: row.builtin}]))
 }
 
-// The cluster columns the controller's state is built from (not features, owner or created_at).
-const CLUSTER_COLUMNS = `id, ord, name, builtin, managed, size, replication_factor, availability_zones, logging, schedule,
-  auto_scaling_strategy, reconfiguration, burst`
+// The cluster columns the controller's state is built from (not features, owner or created_at), with
+// default zones, logging and schedule as null (clusterState maps them back to shared defaults).
+const CLUSTER_COLUMNS = `id, ord, name, builtin, managed, size, replication_factor,
+  NULLIF(availability_zones, '[]'::jsonb) AS availability_zones,
+  NULLIF(logging, '{"log_logging": false, "interval_ms": 1000}'::jsonb) AS logging,
+  NULLIF(schedule, '{"kind": "manual"}'::jsonb) AS schedule, auto_scaling_strategy, reconfiguration, burst`
 
 // Default zones and logging come back as null: decoding two JSON documents for each of tens of
 // thousands of replicas costs more than the query itself (observedReplica maps null back).
@@ -35,8 +38,7 @@ const REPLICA_COLUMNS = `id, cluster_id, name, size, NULLIF(availability_zones, 
 
 /**
  * The state of the given managed clusters, clusters and replicas read in one READ ONLY REPEATABLE
- * READ transaction, so both come from the same moment. Replicas are mapped to the domain as they are
- * grouped, so the raw rows are not held beside the states.
+ * READ transaction, so both come from the same moment.
  */
 export async function readClusterStates(db: Db, ids: readonly string[]): Promise<ClusterState[]> {
   if (ids.length === 0) return []
@@ -55,12 +57,16 @@ export async function readClusterStates(db: Db, ids: readonly string[]): Promise
     },
     {readOnlySnapshot: true},
   )
-  const byCluster = new Map<string, ReplicaRow[]>()
-  for (const replica of replicas) {
+  // Each replica row is mapped to the domain as it is grouped, and the row array is released before
+  // the cluster states are built, so the raw rows and their domain copies are not all held at once.
+  const byCluster = new Map<string, ObservedReplica[]>()
+  for (let i = 0; i < replicas.length; i++) {
+    const replica = replicas[i] as ReplicaRow
     let list = byCluster.get(replica.cluster_id)
     if (list === undefined) byCluster.set(replica.cluster_id, (list = []))
-    list.push(replica)
+    list.push(observedReplica(replica))
+    replicas[i] = undefined as unknown as ReplicaRow
   }
   replicas.length = 0
-  return clusters.map((row) => clusterState(row, byCluster.get(row.id) ?? []))
+  return clusters.map((row) => ({...clusterState(row, []), replicas: byCluster.get(row.id) ?? []}))
 }

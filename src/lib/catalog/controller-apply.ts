@@ -110,7 +110,16 @@ export async function applyBatches(tx: Queryable, batches: readonly (readonly De
   const gone = new Set<string>()
   const accepted: Accepted[] = []
   const outcomes: ApplyOutcome[] = batches.map((batch) => {
-    if (!batch.every((decision) => witnessHolds(current.get(decision.clusterId), decision))) return 'rejected'
+    // A batch's decisions share their cluster's witness object: check each (cluster, witness) once.
+    const checked = new Map<string, Map<Decision['expected'], boolean>>()
+    const holds = (decision: Decision) => {
+      let byWitness = checked.get(decision.clusterId)
+      if (byWitness === undefined) checked.set(decision.clusterId, (byWitness = new Map()))
+      let ok = byWitness.get(decision.expected)
+      if (ok === undefined) byWitness.set(decision.expected, (ok = witnessHolds(current.get(decision.clusterId), decision)))
+      return ok
+    }
+    if (!batch.every(holds)) return 'rejected'
     const batchDrops: {id: string; clusterId: string; size: string | null; name: string}[] = []
     for (const drop of batch.filter((d): d is Drop => d.kind === 'drop')) {
       const replica = inspection?.existing.get(drop.replicaId)
