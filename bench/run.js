@@ -30,7 +30,7 @@ import {
   userReplicaCount,
   vacuum,
 } from './lib/catalogs.js'
-import {measureCliOnce, timeCli} from './lib/cli.js'
+import {measureCliOnce, runCliOnce, timeCli, timeCliInterleaved} from './lib/cli.js'
 import {installSqlProbe, median, round1, timed} from './lib/measure.js'
 
 const ALL_SCENARIOS = [
@@ -41,6 +41,8 @@ const ALL_SCENARIOS = [
   'tick-reconfiguring',
   'cli-help',
   'cli-status',
+  'cli-list',
+  'cli-list-cold',
 ]
 const DB_SCENARIOS = new Set(ALL_SCENARIOS.slice(0, 5))
 /** Whole-process runs of `plan-memory` (each costs a process start and a full read). */
@@ -52,6 +54,8 @@ const SLOW_RUNS = 3
 const CLI_RUNS = 10
 /** product.md §11.6: a reconfiguring tick issues at most this many statements. */
 const RECONFIGURING_MAX_STATEMENTS = 50
+/** Clusters in the catalog `cli-list` lists (product.md §11.6). */
+const CLI_LIST_CLUSTERS = 1000
 /** The smallest catalog with at least one reconfiguring cluster (every 10th). */
 const RECONFIGURING_MIN = 10
 
@@ -344,6 +348,77 @@ async function benchCli(options, results, cleanups) {
   }
 }
 
+/**
+ * `cluster list --json` as a whole process over a 1,000-cluster catalog on each backend, timed side
+ * by side (interleaved rounds). `cli-list` on the embedded catalog is what a user gets by default:
+ * the first (warm-up) run starts the warm catalog process, the timed runs reuse it.
+ * `cli-list-cold` is the same with MZCLUSTER_NO_DAEMON=1: PGlite opened by every command.
+ */
+async function benchCliList(options, results, cleanups, postgresUrl) {
+  const wanted = ['cli-list', 'cli-list-cold'].filter((scenario) => options.scenarios.has(scenario))
+  if (wanted.length === 0) return
+  const catalogs = []
+  try {
+    for (const backend of options.backends) {
+      if (backend === 'postgres' && !options.scenarios.has('cli-list')) continue
+      const catalog = await openBenchCatalog(backend, {postgresUrl, log})
+      cleanups.add(catalog.dispose)
+      catalogs.push(catalog)
+      await populateSteady(catalog.db, CLI_LIST_CLUSTERS)
+      // The CLI opens the catalog itself (an embedded one is one process's at a time).
+      await catalog.db.close()
+    }
+    // Warm and cold runs cannot alternate on one catalog (a command opened without the warm
+    // process asks it to stop), so the cold runs come after the interleaved rounds.
+    const commands = []
+    const cold = []
+    for (const catalog of catalogs) {
+      const args = ['cluster', 'list', '--json', '--catalog', catalog.catalogArg]
+      if (options.scenarios.has('cli-list')) commands.push({scenario: 'cli-list', backend: catalog.backend, args, env: {}})
+      if (catalog.backend === 'embedded' && options.scenarios.has('cli-list-cold')) {
+        cold.push({scenario: 'cli-list-cold', backend: 'embedded', args, env: {MZCLUSTER_NO_DAEMON: '1'}})
+      }
+    }
+    const runs = options.runs ?? CLI_RUNS
+    const report = (command, times) => {
+      const row = {
+        scenario: command.scenario,
+        backend: command.backend,
+        clusters: CLI_LIST_CLUSTERS,
+        median_ms: round1(median(times)),
+        statements: null,
+        runs,
+      }
+      results.push(row)
+      log(`${command.scenario} ${command.backend}: median ${row.median_ms} ms (${times.map((t) => Math.round(t)).join(', ')})`)
+    }
+    if (commands.length > 0) {
+      log(`cli-list: ${commands.map((c) => c.backend).join(', ')}: ${runs} interleaved rounds after 1 warm-up each`)
+      const times = timeCliInterleaved(commands, runs)
+      commands.forEach((command, i) => report(command, times[i]))
+    }
+    for (const command of cold) {
+      log(`cli-list-cold: ${runs} runs after 1 warm-up, MZCLUSTER_NO_DAEMON=1`)
+      report(command, timeCli(command.args, runs, command))
+    }
+    const pg = results.find((row) => row.scenario === 'cli-list' && row.backend === 'postgres')
+    const embedded = results.find((row) => row.scenario === 'cli-list' && row.backend === 'embedded')
+    if (pg && embedded) log(`cli-list: embedded / postgres = ${(embedded.median_ms / pg.median_ms).toFixed(2)} (target ≤ 1.5)`)
+  } finally {
+    for (const catalog of catalogs) {
+      if (catalog.backend === 'embedded') {
+        try {
+          runCliOnce(['catalog', 'stop', '--catalog', catalog.catalogArg])
+        } catch (error) {
+          log(`catalog stop: ${error.message}`)
+        }
+      }
+      await catalog.dispose()
+      cleanups.delete(catalog.dispose)
+    }
+  }
+}
+
 // --- reporting -------------------------------------------------------------------------------------
 
 /** Steady scenarios whose statement count differs between sizes (it must not grow with clusters). */
@@ -438,6 +513,7 @@ async function main() {
       }
     }
     await benchCli(options, results, cleanups)
+    await benchCliList(options, results, cleanups, postgresUrl)
   } catch (error) {
     failed = error
   }

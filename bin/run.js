@@ -1,5 +1,9 @@
 #!/usr/bin/env node
-import {execute, settings} from '@oclif/core'
+// Where Node supports it (≥ 22.1), compiled code is cached on disk between runs; Node 20 lacks
+// module.enableCompileCache and skips this. oclif is imported after, so the cache covers it.
+import module from 'node:module'
 
+module.enableCompileCache?.()
+const {execute, settings} = await import('@oclif/core')
 if (process.env.DEBUG?.includes('oclif:perf')) settings.performanceEnabled = true
 await execute({dir: import.meta.url})

@@ -8,6 +8,7 @@ import {Command, Flags} from '@oclif/core'
 import type {Db} from './lib/catalog/db.js'
 import type {CatalogLocation} from './lib/catalog/location.js'
 import {selectCatalog} from './lib/catalog/location.js'
+import type {OpenOptions} from './lib/catalog/open.js'
 import {exitCodes, MzclusterError, UsageError} from './lib/errors.js'
 import type {Column} from './lib/output/table.js'
 import {renderRows} from './lib/output/table.js'
@@ -25,6 +26,14 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       summary: 'Catalog: a postgres:// URL or an embedded catalog directory.',
       description:
         'Defaults to $MZCLUSTER_CATALOG, then $DATABASE_URL, then $XDG_DATA_HOME/mzcluster/catalog (~/.local/share/mzcluster/catalog).',
+      helpGroup: 'GLOBAL',
+    }),
+    'lock-timeout': Flags.string({
+      summary: 'How long to wait for an embedded catalog another command is using (0s fails at once).',
+      description:
+        'Commands on an embedded catalog take turns: one waits up to this long for the one before it, saying so once on stderr. A duration such as 10s, 2m or 0s.',
+      default: '10s',
+      env: 'MZCLUSTER_LOCK_TIMEOUT',
       helpGroup: 'GLOBAL',
     }),
     'no-color': Flags.boolean({summary: 'Never colour the output (NO_COLOR is honoured too).', helpGroup: 'GLOBAL'}),
@@ -88,11 +97,37 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     return selectCatalog(this.flags.catalog)
   }
 
+  /**
+   * How this command waits for an embedded catalog that another process is using: up to
+   * --lock-timeout, saying once on stderr whom it waits for.
+   */
+  protected async catalogOpenOptions(): Promise<OpenOptions> {
+    const {parseDuration} = await import('./lib/input/duration.js')
+    let lockTimeoutMs: number
+    try {
+      lockTimeoutMs = parseDuration(this.flags['lock-timeout'] ?? '10s')
+    } catch (error) {
+      throw new UsageError(`invalid value for --lock-timeout: ${(error as Error).message}`, {code: 'INVALID_DURATION'})
+    }
+    let said = false
+    return {
+      lockTimeoutMs,
+      onWait: (holder) => {
+        if (said || lockTimeoutMs === 0) return
+        said = true
+        const serving = holder.url ? `, which shares it at ${holder.url}` : ''
+        this.note(`waiting for the catalog (in use by process ${holder.pid}${serving})…`)
+      },
+    }
+  }
+
   /** Open the catalog (once); commands that never call this never pay for it. */
   protected async catalog(): Promise<Db> {
     if (!this.db) {
+      const location = this.catalogLocation
+      const options = await this.catalogOpenOptions()
       const {openCatalog} = await import('./lib/catalog/open.js')
-      this.db = await openCatalog(this.catalogLocation)
+      this.db = await openCatalog(location, options)
     }
     return this.db
   }
@@ -106,10 +141,14 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     return Boolean(process.stdout.isTTY)
   }
 
-  /** Print rows: an aligned table on a TTY, TSV with a header line when piped. */
+  /** Print rows: a table fitting the terminal's width on a TTY, TSV with a header line when piped. */
   protected printRows<R extends Record<string, unknown>>(columns: readonly Column[], rows: readonly R[]): void {
     if (this.jsonEnabled()) return
-    const text = renderRows(columns, rows, {tty: this.stdoutIsTTY, color: this.style.enabled})
+    const text = renderRows(columns, rows, {
+      tty: this.stdoutIsTTY,
+      color: this.style.enabled,
+      width: process.stdout.columns,
+    })
     if (text.length > 0) process.stdout.write(text.endsWith('\n') ? text : `${text}\n`)
   }
 
@@ -151,9 +190,12 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       code = error.code
       hint = error.hint
     } else if (error.name === 'ExitPromptError' || error.name === 'AbortPromptError') {
-      exitCode = 130
-      code = 'INTERRUPTED'
-      message = 'interrupted'
+      // Ctrl-C at a prompt: the user knows; leave quietly (a JSON caller still gets its document).
+      process.exitCode = 130
+      if (this.jsonEnabled?.()) {
+        process.stdout.write(`${JSON.stringify({error: {code: 'INTERRUPTED', message: 'interrupted', hint: null, exit_code: 130}}, null, 2)}\n`)
+      }
+      return
     } else if (isOclifParseError(error)) {
       // oclif's own flag/argument parse errors: invalid usage.
       exitCode = exitCodes.usage
@@ -202,7 +244,7 @@ function isOclifParseError(error: Error & {parse?: unknown}): boolean {
 }
 
 /** The `strict` a command class declares itself; oclif's default (true) unless it says otherwise. */
-function declaredStrict(commandClass: typeof BaseCommand): boolean {
+export function declaredStrict(commandClass: Command.Class): boolean {
   for (let cls: unknown = commandClass; cls && cls !== BaseCommand; cls = Object.getPrototypeOf(cls)) {
     if (Object.hasOwn(cls as object, 'strict')) return (cls as typeof BaseCommand).strict
   }

@@ -1,6 +1,6 @@
 // CLI start-up figures: wall time of whole `mzcluster` processes (node bin/run.js …), as a user
-// sees them, including Node start-up, oclif's manifest load and (for `catalog status`) opening the
-// embedded catalog.
+// sees them, including Node start-up, oclif's manifest load and opening the catalog (through the
+// embedded catalog's warm process unless the environment given opts out).
 
 import {spawnSync} from 'node:child_process'
 import {mkdtempSync, readFileSync, rmSync} from 'node:fs'
@@ -14,20 +14,21 @@ const BIN = fileURLToPath(new URL('../../bin/run.js', import.meta.url))
 const RSS_PRELOAD = pathToFileURL(fileURLToPath(new URL('./rss-preload.js', import.meta.url))).href
 
 /** An environment that cannot redirect the command to another catalog or turn on debug output. */
-function cleanEnv() {
+function cleanEnv(extra = {}) {
   const env = {...process.env}
-  for (const key of ['MZCLUSTER_CATALOG', 'DATABASE_URL', 'DEBUG', 'NODE_OPTIONS']) delete env[key]
-  return {...env, NO_COLOR: '1'}
+  for (const key of ['MZCLUSTER_CATALOG', 'DATABASE_URL', 'DEBUG', 'NODE_OPTIONS', 'MZCLUSTER_NO_DAEMON']) delete env[key]
+  return {...env, NO_COLOR: '1', ...extra}
 }
 
 /** Wall time of one `node bin/run.js ...args` run; throws if it exits non-zero. */
-export function runCliOnce(args) {
+export function runCliOnce(args, {env = {}} = {}) {
   const start = performance.now()
   const child = spawnSync(process.execPath, [BIN, ...args], {
     cwd: ROOT,
-    env: cleanEnv(),
+    env: cleanEnv(env),
     encoding: 'utf8',
-    timeout: 60_000,
+    timeout: 120_000,
+    maxBuffer: 1 << 28,
   })
   const ms = performance.now() - start
   if (child.error) throw child.error
@@ -40,9 +41,22 @@ export function runCliOnce(args) {
 }
 
 /** One warm-up run, then `runs` timed runs; returns the wall times in ms. */
-export function timeCli(args, runs) {
-  runCliOnce(args)
-  return Array.from({length: runs}, () => runCliOnce(args).ms)
+export function timeCli(args, runs, options = {}) {
+  runCliOnce(args, options)
+  return Array.from({length: runs}, () => runCliOnce(args, options).ms)
+}
+
+/**
+ * Several commands timed side by side: one warm-up of each, then `runs` rounds in which each runs
+ * once, so a busy machine weighs on all of them alike. Returns one list of wall times per command.
+ */
+export function timeCliInterleaved(commands, runs) {
+  for (const command of commands) runCliOnce(command.args, command)
+  const times = commands.map(() => [])
+  for (let round = 0; round < runs; round++) {
+    commands.forEach((command, i) => times[i].push(runCliOnce(command.args, command).ms))
+  }
+  return times
 }
 
 /**

@@ -38,17 +38,17 @@ export default class Audit extends BaseCommand<typeof Audit> {
   }
 
   public async run(): Promise<AuditEntry[]> {
-    const {parseAuditLimit, readAuditLog} = await import('../lib/ddl/audit-log.js')
+    const {countAuditLog, parseAuditLimit, readAuditLog} = await import('../lib/ddl/audit-log.js')
     const {parseNow} = await import('../lib/input/time.js')
     const sinceMs = this.flags.since === undefined ? undefined : parseNow(this.flags.since, Date.now())
     const limit = this.flags.limit === undefined ? DEFAULT_AUDIT_LIMIT : parseAuditLimit(this.flags.limit)
     const db = await this.catalog()
-    const entries = await readAuditLog(db, {
-      cluster: this.flags.cluster,
-      sinceMs,
-      kinds: this.flags.kind,
-      limit,
-    })
+    const query = {cluster: this.flags.cluster, sinceMs, kinds: this.flags.kind, limit}
+    const entries = await readAuditLog(db, query)
+    if (limit > 0 && entries.length === limit) {
+      const total = await countAuditLog(db, query)
+      if (total > limit) this.note(`showing the latest ${limit} of ${total} events; --limit 0 for all`)
+    }
     if (!this.jsonEnabled()) {
       const {AUDIT_COLUMNS, auditRows} = await import('../lib/ddl/render.js')
       this.printRows(AUDIT_COLUMNS, auditRows(entries))

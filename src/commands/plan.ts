@@ -20,13 +20,20 @@ export default class Plan extends BaseCommand<typeof Plan> {
   }
 
   public async run(): Promise<unknown> {
-    const {runTickCommand} = await import('../lib/ops/tick-command.js')
-    return runTickCommand({json: this.jsonEnabled(), color: this.style.enabled}, await this.catalog(), {
-      phases: 'all',
-      clusterNames: this.flags.cluster,
-      dryRun: true,
-      now: this.flags.now,
-      detailedExitcode: this.flags['detailed-exitcode'],
-    })
+    const [{parseNow}, {tick}, {hasChanges, planJson, renderPlan}, {exitCodes}] = await Promise.all([
+      import('../lib/input/time.js'),
+      import('../lib/ops/tick.js'),
+      import('../lib/output/plan.js'),
+      import('../lib/errors.js'),
+    ])
+    const nowMs = this.flags.now === undefined ? undefined : parseNow(this.flags.now, Date.now())
+    const {report, warnings} = await tick(await this.catalog(), {phases: 'all', clusterNames: this.flags.cluster, dryRun: true, nowMs})
+    for (const warning of warnings) this.warnLine(warning)
+    if (!this.jsonEnabled()) {
+      const text = renderPlan(report, {mode: 'plan', color: this.style.enabled})
+      process.stdout.write(text.endsWith('\n') ? text : `${text}\n`)
+    }
+    if (this.flags['detailed-exitcode'] && hasChanges(report)) process.exitCode = exitCodes.changes
+    return planJson(report, 'plan')
   }
 }

@@ -7,7 +7,8 @@
 
 import type {AuditEvent} from './catalog/audit.js'
 import {appendAudit, notifyCatalogChange} from './catalog/audit.js'
-import type {Db, Queryable} from './catalog/db.js'
+import type {Db} from './catalog/db.js'
+import {insertSeedCluster, insertSeedObject, insertSeedReplica, nextUserNumber, seedSystemParameter, userClusterCount} from './catalog/seed.js'
 
 const HOUR = 3_600_000
 const DAY = 24 * HOUR
@@ -84,51 +85,34 @@ const DEMO: readonly DemoCluster[] = [
   {name: 'ingest', size: '50cc', replicationFactor: 1, replicas: [], objects: [{name: 'clicks_webhook', type: 'webhook-source'}]},
 ]
 
-async function nextId(tx: Queryable, sequence: string): Promise<number> {
-  const [row] = await tx.query<{n: number}>(`SELECT nextval('mzcluster.${sequence}')::int AS n`)
-  return row?.n ?? 0
-}
-
 export async function seedDemo(db: Db, nowMs = Date.now()): Promise<{clusters: number}> {
   return db.transaction(async (tx) => {
-    const [existing] = await tx.query<{n: number}>('SELECT count(*)::int AS n FROM mzcluster.clusters WHERE NOT builtin')
-    if ((existing?.n ?? 0) > 0) return {clusters: 0}
-    await tx.query(
-      `INSERT INTO mzcluster.system_parameters (name, value, updated_at) VALUES ('signal_source', 'simulated', $1)
-       ON CONFLICT (name) DO UPDATE SET value = 'simulated', updated_at = $1`,
-      [nowMs],
-    )
+    if ((await userClusterCount(tx)) > 0) return {clusters: 0}
+    await seedSystemParameter(tx, 'signal_source', 'simulated', nowMs)
     const events: AuditEvent[] = []
     for (const cluster of DEMO) {
-      const n = await nextId(tx, 'user_cluster_ids')
+      const n = await nextUserNumber(tx, 'cluster')
       const id = `u${n}`
       const reconfiguration = cluster.reconfiguration?.(nowMs) ?? null
-      await tx.query(
-        `INSERT INTO mzcluster.clusters (id, ord, name, managed, size, replication_factor, schedule, auto_scaling_strategy, reconfiguration, created_at)
-         VALUES ($1, $2, $3, true, $4, $5, $6::jsonb, $7::jsonb, $8::jsonb, $9)`,
-        [
-          id,
-          n,
-          cluster.name,
-          cluster.size,
-          cluster.replicationFactor,
-          JSON.stringify(cluster.schedule ?? {kind: 'manual'}),
-          cluster.autoScalingStrategy ? JSON.stringify(cluster.autoScalingStrategy) : null,
-          reconfiguration ? JSON.stringify(reconfiguration) : null,
-          nowMs - 4 * HOUR,
-        ],
-      )
+      await insertSeedCluster(tx, {
+        id,
+        ord: n,
+        name: cluster.name,
+        size: cluster.size,
+        replicationFactor: cluster.replicationFactor,
+        schedule: cluster.schedule ?? {kind: 'manual'},
+        autoScalingStrategy: cluster.autoScalingStrategy ?? null,
+        reconfiguration,
+        createdAtMs: nowMs - 4 * HOUR,
+      })
       events.push({
         eventType: 'create',
         objectType: 'cluster',
         details: {cluster_id: id, cluster_name: cluster.name, managed: true, size: cluster.size, replication_factor: cluster.replicationFactor},
       })
       for (const replica of cluster.replicas) {
-        const r = await nextId(tx, 'user_replica_ids')
-        await tx.query(
-          `INSERT INTO mzcluster.replicas (id, ord, cluster_id, name, size, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
-          [`u${r}`, r, id, replica.name, replica.size, nowMs - replica.ageMs],
-        )
+        const r = await nextUserNumber(tx, 'replica')
+        await insertSeedReplica(tx, {id: `u${r}`, ord: r, clusterId: id, name: replica.name, size: replica.size, createdAtMs: nowMs - replica.ageMs})
         const reason = replica.size === cluster.size ? 'manual' : 'reconfiguration'
         events.push({
           eventType: 'create',
@@ -155,11 +139,16 @@ export async function seedDemo(db: Db, nowMs = Date.now()): Promise<{clusters: n
         })
       }
       for (const object of cluster.objects) {
-        const o = await nextId(tx, 'user_object_ids')
-        await tx.query(
-          `INSERT INTO mzcluster.objects (id, ord, name, cluster_id, type, refresh_schedule, created_at) VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7)`,
-          [`u${o}`, o, object.name, id, object.type, object.refreshSchedule ? JSON.stringify(object.refreshSchedule(nowMs)) : null, nowMs - HOUR],
-        )
+        const o = await nextUserNumber(tx, 'object')
+        await insertSeedObject(tx, {
+          id: `u${o}`,
+          ord: o,
+          name: object.name,
+          clusterId: id,
+          type: object.type,
+          refreshSchedule: object.refreshSchedule?.(nowMs) ?? null,
+          createdAtMs: nowMs - HOUR,
+        })
         events.push({
           eventType: 'create',
           objectType: 'object',

@@ -58,10 +58,14 @@ export class CatalogBusyError extends MzclusterError {
   constructor(
     readonly pid: number,
     location: string,
+    /** The URL a `catalog serve` holder shares the catalog on. */
+    readonly servedAt?: string,
   ) {
     super(`catalog is in use by process ${pid} (${location})`, exitCodes.failure, {
       code: 'CATALOG_BUSY',
-      hint: 'wait for it to finish, or share the catalog with `mzcluster catalog serve` and point --catalog at it',
+      hint: servedAt
+        ? `it is being shared by \`mzcluster catalog serve\`: use --catalog ${servedAt}`
+        : 'wait for it to finish (--lock-timeout sets how long commands wait), or share the catalog with `mzcluster catalog serve`',
     })
   }
 }

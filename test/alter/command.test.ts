@@ -4,9 +4,9 @@
 
 import {execFileSync} from 'node:child_process'
 import {describe, expect, it} from 'vitest'
-import type {AlterFlags} from '../../src/lib/alter/command.js'
-import {parseAlterFlags} from '../../src/lib/alter/command.js'
-import {followHint, waitCommand} from '../../src/lib/alter/present.js'
+import type {AlterFlags} from '../../src/lib/alter/parse.js'
+import {parseAlterFlags} from '../../src/lib/alter/parse.js'
+import {cancelCommand, followHint, waitCommand} from '../../src/lib/alter/present.js'
 import {UsageError} from '../../src/lib/errors.js'
 import {MINUTE} from './fixtures.js'
 
@@ -36,6 +36,7 @@ describe('parseAlterFlags', () => {
       features: undefined,
       unmanaged: undefined,
       timing: {kind: 'default'},
+      wait: undefined,
     })
   })
 
@@ -95,7 +96,11 @@ describe('the follow-up command in hints', () => {
     expect(command.startsWith('mzcluster cluster wait ')).toBe(true)
     const word = command.slice('mzcluster cluster wait '.length)
     expect(execFileSync('sh', ['-c', `printf %s ${word}`], {encoding: 'utf8'})).toBe(name)
-    expect(followHint(name)).toBe(`the reconfiguration continues under the controller; follow it with \`${command}\``)
+    expect(cancelCommand(name).slice('mzcluster cluster cancel '.length)).toBe(word)
+    // Only a live `run` lease earns the promise that the work goes on.
+    expect(followHint(name, 'host:42:abc')).toBe(`the reconfiguration continues under the controller (\`mzcluster run\`, host:42:abc); follow it with \`${command}\``)
+    expect(followHint(name, null)).not.toContain('continues under the controller')
+    expect(followHint(name, null)).toContain(command)
   })
 
   it('plain names stay bare', () => {

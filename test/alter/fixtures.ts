@@ -3,12 +3,15 @@
 // orchestrator or `catalog init --demo` would; audit events since a mark; a dump of every
 // mzcluster table and sequence so "nothing was written" can be checked byte for byte).
 
-import type {AlterRequest} from '../../src/lib/alter/route.js'
+import {alterSubject, nextColumns} from '../../src/lib/alter/alter.js'
+import type {AlterRequest, RouteContext} from '../../src/lib/alter/route.js'
+import {routeAlter} from '../../src/lib/alter/route.js'
 import type {
   ClusterRow,
   LoggingJson,
   ReconfigurationJson,
 } from '../../src/lib/catalog/cluster-rows.js'
+import {reconfigurationToJson} from '../../src/lib/catalog/cluster-rows.js'
 import type {Queryable} from '../../src/lib/catalog/db.js'
 import {hydratedReplicas} from '../../src/lib/catalog/signals.js'
 import {
@@ -58,6 +61,36 @@ export const clusterRowFixture = (overrides: Partial<ClusterRow> = {}): ClusterR
   created_at: 0,
   ...overrides,
 })
+
+/** An alter route with its config as the catalog row it writes (the routes' assertions read rows). */
+export type RowRoute =
+  | {readonly kind: 'unchanged'}
+  | {readonly kind: 'to-unmanaged'; readonly next: ClusterRow}
+  | {readonly kind: 'direct'; readonly next: ClusterRow; readonly retiredRecord: boolean; readonly burstRetired: boolean}
+  | {
+      readonly kind: 'reshape'
+      readonly next: ClusterRow
+      readonly record: ReconfigurationJson
+      readonly transition: 'started' | 'cancelled'
+      readonly burstRetired: boolean
+    }
+
+/** `routeAlter` on a managed cluster row, its result mapped back to rows the way the alter writes them. */
+export function routeRows(current: ClusterRow, request: AlterRequest, context: RouteContext): RowRoute {
+  const subject = alterSubject(current)
+  if (!subject.managed) throw new Error('routeRows takes a managed cluster row')
+  const route = routeAlter(subject.config, request, context)
+  if (route.kind === 'unchanged') return route
+  const next = {...current, ...nextColumns(current, route)} as ClusterRow
+  switch (route.kind) {
+    case 'to-unmanaged':
+      return {kind: 'to-unmanaged', next}
+    case 'direct':
+      return {kind: 'direct', next, retiredRecord: route.retiredRecord, burstRetired: route.burstRetired}
+    case 'reshape':
+      return {kind: 'reshape', next, record: reconfigurationToJson(route.record) as ReconfigurationJson, transition: route.transition, burstRetired: route.burstRetired}
+  }
+}
 
 /** A reconfiguration record with default AZs ([]) and logging unless given. */
 export function record(

@@ -4,16 +4,22 @@
 // when a hydration-burst record is retired in the same write. No database.
 
 import {describe, expect, it} from 'vitest'
-import type {AlterRequest, AlterRoute, RouteContext} from '../../src/lib/alter/route.js'
-import {deadlineOf, routeAlter} from '../../src/lib/alter/route.js'
-import type {ClusterRow} from '../../src/lib/catalog/cluster-rows.js'
+import type {AlterRequest, RouteContext} from '../../src/lib/alter/route.js'
 import {
   AUTO_SCALING_WITH_SCHEDULE_MESSAGE,
+  deadlineOf,
   hydrationSizeEqualsSizeMessage,
+  hydrationSizeEqualsTargetMessage,
   REPLICATION_FACTOR_WITH_SCHEDULE_MESSAGE,
-} from '../../src/lib/ddl/cluster-options.js'
+  routeCancel,
+  WAIT_ON_SCHEDULE_MESSAGE,
+} from '../../src/lib/alter/route.js'
+import {alterSubject, nextColumns} from '../../src/lib/alter/alter.js'
+import {reconfigurationToJson} from '../../src/lib/catalog/cluster-rows.js'
+import type {ClusterRow} from '../../src/lib/catalog/cluster-rows.js'
 import {UsageError} from '../../src/lib/errors.js'
-import {clusterRowFixture, DAY, DEFAULT_LOGGING_JSON, HOUR, MINUTE, record, req, T0} from './fixtures.js'
+import type {RowRoute} from './fixtures.js'
+import {clusterRowFixture, DAY, DEFAULT_LOGGING_JSON, HOUR, MINUTE, record, req, routeRows as routeAlter, T0} from './fixtures.js'
 
 const OWNS: RouteContext = {owns: true, nowMs: T0, defaultTimeoutMs: DAY}
 const GATE_OFF: RouteContext = {...OWNS, owns: false}
@@ -22,10 +28,10 @@ const RF_IN_FLIGHT = 'cannot change replication factor while a reconfiguration i
 const SCHEDULE_IN_FLIGHT = 'cannot change the cluster schedule while a reconfiguration is in progress'
 
 /** The route, narrowed to the expected kind (fails the test with the actual route otherwise). */
-function routeAs<K extends AlterRoute['kind']>(kind: K, current: ClusterRow, request: AlterRequest, context = OWNS): Extract<AlterRoute, {kind: K}> {
+function routeAs<K extends RowRoute['kind']>(kind: K, current: ClusterRow, request: AlterRequest, context = OWNS): Extract<RowRoute, {kind: K}> {
   const route = routeAlter(current, request, context)
   expect(route.kind, JSON.stringify(route)).toBe(kind)
-  return route as Extract<AlterRoute, {kind: K}>
+  return route as Extract<RowRoute, {kind: K}>
 }
 
 /** The UsageError a refused alter throws (exit code 2, nothing written by construction: pure). */
@@ -220,6 +226,66 @@ describe('on-refresh clusters take the direct path for shape changes', () => {
   it('REPLICATION FACTOR with a non-MANUAL schedule is refused', () => {
     expect(refusal(scheduled, req({replicationFactor: 1})).message).toBe(REPLICATION_FACTOR_WITH_SCHEDULE_MESSAGE)
   })
+
+  it.each<[string, AlterRequest]>([
+    ['--wait', req({size: '200cc', wait: true})],
+    ['--timeout', req({size: '200cc', timing: {kind: 'until-ready', timeoutMs: 10 * MINUTE, onTimeout: 'rollback'}})],
+    ['--timeout --on-timeout commit', req({size: '200cc', timing: {kind: 'until-ready', timeoutMs: 10 * MINUTE, onTimeout: 'commit'}})],
+    ['--wait-for', req({size: '200cc', timing: {kind: 'wait-for', timeoutMs: 10 * MINUTE}})],
+    ['--timeout without a shape change', req({timing: {kind: 'until-ready', timeoutMs: MINUTE, onTimeout: 'rollback'}})],
+  ])('%s is refused: there is no record to wait for', (_name, request) => {
+    expect(refusal(scheduled, request).message).toBe(WAIT_ON_SCHEDULE_MESSAGE)
+  })
+
+  it('so is waiting on an alter that switches a manual cluster to on-refresh', () => {
+    expect(refusal(steady, req({size: '200cc', wait: true, schedule: {kind: 'on-refresh', hydrationTimeEstimateMs: 0}})).message).toBe(WAIT_ON_SCHEDULE_MESSAGE)
+  })
+
+  it('while leaving on-refresh for manual may wait', () => {
+    expect(routeAs('reshape', scheduled, req({size: '200cc', wait: true, schedule: {kind: 'manual'}})).record.target).toMatchObject({size: '200cc', replication_factor: 1})
+  })
+})
+
+describe('cluster cancel (routeCancel)', () => {
+  const cancelRows = (current: ClusterRow) => {
+    const subject = alterSubject(current)
+    if (!subject.managed) throw new Error('managed row expected')
+    const route = routeCancel(subject.config)
+    return {...route, next: {...current, ...nextColumns(current, route)}, record: reconfigurationToJson(route.record)}
+  }
+
+  it('ends the in-progress record exactly as an alter back to the realized shape does', () => {
+    const route = cancelRows(inFlight200)
+    const back = routeAs('reshape', inFlight200, req({size: '100cc'}))
+    expect(route.transition).toBe('cancelled')
+    expect(route.record).toEqual({...back.record, deadline: inFlight200.reconfiguration?.deadline, on_timeout: 'commit'})
+    expect(route.next).toEqual({...back.next, reconfiguration: route.record})
+    expect(route.record).toMatchObject({status: 'cancelled', target: {size: '100cc', replication_factor: 2}})
+  })
+
+  it('also when the target rf differs, where an alter back is impossible', () => {
+    const offTarget = clusterRowFixture({replication_factor: 1, reconfiguration: record('200cc', 0, T0 + HOUR)})
+    expect(refusal(offTarget, req({replicationFactor: 1})).message).toBe(RF_IN_FLIGHT)
+    // An alter back to the realized size re-targets to 100cc × 0 instead of cancelling.
+    expect(routeAs('reshape', offTarget, req({size: '100cc'})).record).toMatchObject({status: 'in-progress', target: {size: '100cc', replication_factor: 0}})
+    const route = cancelRows(offTarget)
+    expect(route.record).toMatchObject({status: 'cancelled', target: {size: '100cc', replication_factor: 1}})
+    expect(route.next).toMatchObject({size: '100cc', replication_factor: 1})
+  })
+
+  it('refuses a cluster with no reconfiguration in progress (exit 2)', () => {
+    for (const current of [steady, clusterRowFixture({reconfiguration: record('200cc', 2, T0, {status: 'finalized'})})]) {
+      const subject = alterSubject(current)
+      if (!subject.managed) throw new Error('managed row expected')
+      expect(() => routeCancel(subject.config)).toThrow(expect.objectContaining({exitCode: 2, message: 'cluster "prod" has no reconfiguration in progress'}))
+    }
+  })
+
+  it('in-flight hints name `cluster cancel`, never an alter back', () => {
+    const hint = refusal(inFlight200, req({replicationFactor: 3})).hint ?? ''
+    expect(hint).toContain('mzcluster cluster cancel prod')
+    expect(hint).not.toMatch(/alter back/)
+  })
 })
 
 describe('with the controller gate off (owns = false)', () => {
@@ -349,7 +415,7 @@ describe('validations', () => {
 
   it('HYDRATION SIZE equal to the in-flight target SIZE', () => {
     expect(refusal(inFlight200, req({autoScaling: policy('200cc')})).message).toBe(
-      "HYDRATION SIZE must differ from the target SIZE ('200cc') of the in-progress cluster resize",
+      hydrationSizeEqualsTargetMessage('200cc'),
     )
     // Any other hydration size is fine and carries the record.
     expect(routeAs('direct', inFlight200, req({autoScaling: policy('800cc')})).next.reconfiguration).toEqual(inFlight200.reconfiguration)

@@ -5,12 +5,15 @@
 
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {alterCluster} from '../../src/lib/alter/alter.js'
-import {judge, waitForReconfiguration} from '../../src/lib/alter/wait.js'
+import {cancelReconfiguration} from '../../src/lib/alter/alter.js'
+import type {NoReports} from '../../src/lib/alter/wait.js'
+import {judge, waitForReconfiguration, waitForRetirement} from '../../src/lib/alter/wait.js'
 import type {ClusterRow, TargetJson} from '../../src/lib/catalog/cluster-rows.js'
 import type {Db} from '../../src/lib/catalog/db.js'
+import {tick} from '../../src/lib/ops/tick.js'
 import type {Backend, TestCatalog} from '../support/catalogs.js'
 import {backends, freshCatalog} from '../support/catalogs.js'
-import {addReplica, clusterRow, clusterRowFixture, createCluster, DEFAULT_LOGGING_JSON, HOUR, record, replicaSummary, req, setParameter, T0} from './fixtures.js'
+import {addReplica, clusterRow, clusterRowFixture, createCluster, DEFAULT_LOGGING_JSON, HOUR, record, replicaSummary, reportReady, req, setParameter, T0} from './fixtures.js'
 
 const target200: TargetJson = {size: '200cc', replication_factor: 2, availability_zones: [], logging: DEFAULT_LOGGING_JSON}
 const at200 = (overrides: Partial<ClusterRow>) => clusterRowFixture({size: '200cc', ...overrides})
@@ -59,6 +62,9 @@ describe.each(backends())('waitForReconfiguration on a %s catalog', (backend: Ba
   })
   afterAll(async () => catalog.destroy())
 
+  /** Drive the controller for the cluster, as the waiting commands do. */
+  const driving = (on: Db) => async (clusterName: string) => (await tick(on, {clusterNames: [clusterName]})).warnings
+
   /** A 100cc × 1 cluster with its replica, and an alter to 200cc written now; returns id and awaited target. */
   const altering = async (name: string) => {
     const id = await createCluster(db, {name, size: '100cc', rf: 1, createdAtMs: Date.now() - HOUR})
@@ -72,7 +78,13 @@ describe.each(backends())('waitForReconfiguration on a %s catalog', (backend: Ba
     await setParameter(db, 'signal_source', 'simulated')
     const {id, awaited} = await altering('wait-ok')
     const progress: number[] = []
-    const outcome = await waitForReconfiguration(db, {clusterId: id, awaited, maxWaitMs: 20_000, onProgress: (p) => progress.push(p.hydratedTargetReplicas)})
+    const outcome = await waitForReconfiguration(db, {
+      clusterId: id,
+      awaited,
+      drive: driving(db),
+      maxWaitMs: 20_000,
+      onProgress: (p) => progress.push(p.awaiting === 'hydration' ? p.hydratedTargetReplicas : -1),
+    })
     expect(outcome).toMatchObject({kind: 'succeeded', how: 'finalized', row: {size: '200cc', reconfiguration: {status: 'finalized'}}})
     expect(await replicaSummary(db, id)).toEqual(['r2 200cc'])
     expect(progress.every((n) => n === 0 || n === 1)).toBe(true)
@@ -82,7 +94,7 @@ describe.each(backends())('waitForReconfiguration on a %s catalog', (backend: Ba
     await setParameter(db, 'signal_source', 'simulated')
     const {id, awaited} = await altering('wait-no-drive')
     const started = Date.now()
-    const outcome = await waitForReconfiguration(db, {clusterId: id, awaited, drive: false, maxWaitMs: 300})
+    const outcome = await waitForReconfiguration(db, {clusterId: id, awaited, maxWaitMs: 300})
     expect(Date.now() - started).toBeGreaterThanOrEqual(300)
     expect(outcome).toMatchObject({kind: 'still-waiting', why: 'wait-timeout', row: {reconfiguration: {status: 'in-progress'}}})
     expect(await replicaSummary(db, id)).toEqual(['r1 100cc'])
@@ -90,14 +102,15 @@ describe.each(backends())('waitForReconfiguration on a %s catalog', (backend: Ba
 
   it('an abort stops only the waiting, promptly even mid-sleep', async () => {
     await setParameter(db, 'signal_source', 'catalog')
-    await setParameter(db, 'cluster_alter_check_ready_interval', '10s')
+    // Not driving, the next check is an hour away: only an abort that cuts the sleep short ends
+    // this wait before the test's timeout.
+    await setParameter(db, 'cluster_alter_check_ready_interval', '1h')
     try {
       const {id, awaited} = await altering('wait-abort')
       const abort = new AbortController()
-      setTimeout(() => abort.abort(), 200)
-      const started = Date.now()
-      const outcome = await waitForReconfiguration(db, {clusterId: id, awaited, signal: abort.signal})
-      expect(Date.now() - started).toBeLessThan(5000)
+      // Reported progress is the last thing before the sleep: abort just after it has begun.
+      const onProgress = () => void setTimeout(() => abort.abort(), 0)
+      const outcome = await waitForReconfiguration(db, {clusterId: id, awaited, signal: abort.signal, onProgress})
       expect(outcome).toMatchObject({kind: 'still-waiting', why: 'interrupted', row: {reconfiguration: {status: 'in-progress'}}})
       expect((await clusterRow(db, id)).reconfiguration?.status).toBe('in-progress')
     } finally {
@@ -112,6 +125,7 @@ describe.each(backends())('waitForReconfiguration on a %s catalog', (backend: Ba
     const outcome = await waitForReconfiguration(db, {
       clusterId: id,
       awaited,
+      drive: driving(db),
       maxWaitMs: 20_000,
       onProgress: () => {
         retarget ??= alterCluster(db, 'wait-superseded', req({size: '400cc'}), Date.now())
@@ -129,6 +143,7 @@ describe.each(backends())('waitForReconfiguration on a %s catalog', (backend: Ba
     const outcome = await waitForReconfiguration(db, {
       clusterId: id,
       awaited,
+      drive: driving(db),
       maxWaitMs: 20_000,
       onProgress: () => {
         drop ??= db.query('DELETE FROM mzcluster.clusters WHERE id = $1', [id])
@@ -154,8 +169,75 @@ describe.each(backends())('waitForReconfiguration on a %s catalog', (backend: Ba
         },
       },
     }) as Db
-    const outcome = await waitForReconfiguration(racing, {clusterId: id, awaited, maxWaitMs: 20_000})
+    const outcome = await waitForReconfiguration(racing, {clusterId: id, awaited, drive: driving(racing), maxWaitMs: 20_000})
     expect(dropped).toBe(true)
     expect(outcome).toEqual({kind: 'succeeded', how: 'dropped', row: null})
+  })
+
+  it('counts hydrated target replicas by the kernel rule: a hydrated INTERNAL replica of the target shape is not one', async () => {
+    await setParameter(db, 'signal_source', 'catalog')
+    const {id, awaited} = await altering('wait-internal')
+    const internal = await addReplica(db, id, 'dbg', '200cc')
+    await db.query('UPDATE mzcluster.replicas SET internal = true WHERE id = $1', [internal])
+    await reportReady(db, internal, Date.now())
+    const counts: number[] = []
+    const outcome = await waitForReconfiguration(db, {clusterId: id, awaited, maxWaitMs: 50, onProgress: (p) => counts.push(p.awaiting === 'hydration' ? p.hydratedTargetReplicas : -1)})
+    expect(outcome).toMatchObject({kind: 'still-waiting', why: 'wait-timeout'})
+    expect(counts.length).toBeGreaterThan(0)
+    expect(new Set(counts)).toEqual(new Set([0]))
+  })
+
+  it('says once, after a few tick intervals, that nothing reports on the target replicas (catalog signals only)', async () => {
+    await setParameter(db, 'signal_source', 'catalog')
+    const {id, awaited} = await altering('wait-unreported')
+    const stalls: NoReports[] = []
+    const abort = new AbortController()
+    let polls = 0
+    const outcome = await waitForReconfiguration(db, {
+      clusterId: id,
+      awaited,
+      drive: driving(db),
+      maxWaitMs: 20_000,
+      onNoReports: (stall) => stalls.push(stall),
+      // Keep polling well past the first report so a second one would show.
+      onProgress: () => {
+        if (stalls.length > 0) polls++
+        if (polls > 5) abort.abort()
+      },
+      signal: abort.signal,
+    })
+    expect(outcome).toMatchObject({kind: 'still-waiting', why: 'interrupted'})
+    expect(stalls).toEqual([{clusterName: 'wait-unreported', replicaNames: ['r2']}])
+
+    // A status report on the target replica is a report: no note.
+    const reported = await altering('wait-reported')
+    await tick(db, {clusterNames: ['wait-reported']})
+    const [target] = await db.query<{id: string}>("SELECT id FROM mzcluster.replicas WHERE cluster_id = $1 AND size = '200cc'", [reported.id])
+    await db.query('INSERT INTO mzcluster.replica_status (replica_id, online, reported_at) VALUES ($1, false, $2)', [target?.id, Date.now()])
+    const quiet: NoReports[] = []
+    await waitForReconfiguration(db, {clusterId: reported.id, awaited: reported.awaited, drive: driving(db), maxWaitMs: 300, onNoReports: (stall) => quiet.push(stall)})
+    expect(quiet).toEqual([])
+  })
+
+  it('after a cancel, waits until the cancelled target replicas are dropped', async () => {
+    await setParameter(db, 'signal_source', 'catalog')
+    const {id} = await altering('wait-cancel')
+    await tick(db, {clusterNames: ['wait-cancel']})
+    expect(await replicaSummary(db, id)).toEqual(['r1 100cc', 'r2 200cc'])
+    const cancel = await cancelReconfiguration(db, 'wait-cancel')
+    expect(cancel.inFlightReplicas).toEqual(['r2'])
+    // Without driving nothing drops them.
+    expect(await waitForRetirement(db, {clusterId: id, cancelled: cancel.cancelledTarget, maxWaitMs: 100})).toMatchObject({kind: 'still-waiting', why: 'wait-timeout'})
+    const remaining: number[] = []
+    const outcome = await waitForRetirement(db, {
+      clusterId: id,
+      cancelled: cancel.cancelledTarget,
+      drive: driving(db),
+      maxWaitMs: 20_000,
+      onProgress: (p) => remaining.push(p.awaiting === 'retirement' ? p.remainingReplicas.length : -1),
+    })
+    expect(outcome).toMatchObject({kind: 'succeeded', how: 'cancelled', row: {size: '100cc', reconfiguration: {status: 'cancelled'}}})
+    expect(await replicaSummary(db, id)).toEqual(['r1 100cc'])
+    expect(remaining.every((n) => n === 1)).toBe(true)
   })
 })

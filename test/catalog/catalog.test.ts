@@ -147,10 +147,10 @@ describe('embedded catalog directory', () => {
 describe('catalog selection and redaction', () => {
   it('selects flag, then MZCLUSTER_CATALOG, then DATABASE_URL, then the XDG default', () => {
     const env = {MZCLUSTER_CATALOG: '/a', DATABASE_URL: 'postgres://x@h/db', XDG_DATA_HOME: '/xdg'}
-    expect(selectCatalog('/flag', env)).toEqual({kind: 'embedded', dir: '/flag'})
-    expect(selectCatalog(undefined, env)).toEqual({kind: 'embedded', dir: '/a'})
-    expect(selectCatalog(undefined, {DATABASE_URL: 'postgresql://x@h/db'})).toEqual({kind: 'server', url: 'postgresql://x@h/db'})
-    expect(selectCatalog(undefined, {XDG_DATA_HOME: '/xdg'})).toEqual({kind: 'embedded', dir: '/xdg/mzcluster/catalog'})
+    expect(selectCatalog('/flag', env)).toEqual({kind: 'embedded', dir: '/flag', source: '--catalog'})
+    expect(selectCatalog(undefined, env)).toEqual({kind: 'embedded', dir: '/a', source: 'MZCLUSTER_CATALOG'})
+    expect(selectCatalog(undefined, {DATABASE_URL: 'postgresql://x@h/db'})).toEqual({kind: 'server', url: 'postgresql://x@h/db', source: 'DATABASE_URL'})
+    expect(selectCatalog(undefined, {XDG_DATA_HOME: '/xdg'})).toEqual({kind: 'embedded', dir: '/xdg/mzcluster/catalog', source: 'default path'})
   })
 
   it('never shows a password', () => {

@@ -96,7 +96,7 @@ describe.skipIf(!serverUrl())('SIGKILL at every statement of a tick and of an al
     await catalog?.destroy()
   })
 
-  it('a tick killed at any statement leaves whole transactions only, and the next tick converges to the uninterrupted result', {timeout: 240_000}, async () => {
+  it('a tick killed at any statement leaves whole transactions only, and the next tick converges to the uninterrupted result', {timeout: 600_000}, async () => {
     const url = catalog.location
     const db = catalog.db
     const args = ['tick', '--json', '--now', String(KILL_TICK_AT)]
@@ -166,7 +166,7 @@ describe.skipIf(!serverUrl())('SIGKILL at every statement of a tick and of an al
     )
   })
 
-  it('an alter killed at any statement writes its record and events together or not at all, and the next tick converges', {timeout: 180_000}, async () => {
+  it('an alter killed at any statement writes its record and events together or not at all, and the next tick converges', {timeout: 600_000}, async () => {
     const url = catalog.location
     const db = catalog.db
     const args = ['cluster', 'alter', 'k_alter', '--size', '200cc', '--background']

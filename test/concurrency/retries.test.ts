@@ -14,7 +14,8 @@ import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest'
 import type {Db, Queryable} from '../../src/lib/catalog/db.js'
 import type {TestCatalog} from '../support/catalogs.js'
 import {freshCatalog} from '../support/catalogs.js'
-import {serverUrl, sleep, sql} from './support.js'
+import {waitFor} from '../support/wait.js'
+import {serverUrl, sql} from './support.js'
 
 /** A promise two parties meet at: each `arrive()` resolves once both have arrived. */
 function barrier(parties = 2): {arrive: () => Promise<void>} {
@@ -141,8 +142,11 @@ describe.skipIf(!serverUrl())('serialization failures and deadlocks through the 
         .transaction(async (tx) => {
           const [{pid}] = (await tx.query<{pid: number}>('SELECT pg_backend_pid() AS pid')) as [{pid: number}]
           await sql(url, 'SELECT pg_terminate_backend($1)', [pid])
-          // Idle in the transaction while the server ends the connection: the client errors with no query active.
-          await sleep(300)
+          // Idle in the transaction until the server has ended the connection: the client errors with
+          // no query active.
+          await waitFor(async () => (await sql(url, 'SELECT 1 FROM pg_stat_activity WHERE pid = $1', [pid])).length === 0, {
+            what: `backend ${pid} to end`,
+          })
           await tx.query('UPDATE retry_test.accounts SET balance = 0 WHERE id = 1')
         })
         .then(

@@ -125,7 +125,7 @@ export function runProcess(url: string, args: readonly string[], options: Proces
     const timer = setTimeout(() => {
       timedOut = true
       child.kill('SIGKILL')
-    }, options.timeoutMs ?? 30_000)
+    }, options.timeoutMs ?? 120_000)
     child.on('error', (error) => {
       clearTimeout(timer)
       children.delete(child)

@@ -1,6 +1,9 @@
 // An in-memory ClusterControllerCtx following the upstream FakeCtx conventions (now = 1000, user
 // replica ids `u<n>`, `apply` mutates only on 'applied' and records every batch), plus builders
-// for the scenario states (`r0@100cc` replicas, MANUAL and ON REFRESH clusters, records).
+// for the scenario states (`r0@100cc` replicas, MANUAL and ON REFRESH clusters, records). Its
+// store semantics are written here from controller-spec §2.4, not imported from production: the
+// compare-and-append guard (on unless a test turns it off) compares the spec's witness fields, and
+// a state write overlays exactly the fields it sets.
 
 import type {
   ApplyOutcome,
@@ -11,6 +14,7 @@ import type {
   ClusterState,
   ConfigSignals,
   Decision,
+  ExpectedClusterState,
   LiveSignals,
   Logging,
   ObservedReplica,
@@ -20,6 +24,7 @@ import type {
   RefreshWindowInputs,
   ReplicaId,
   SignalRequest,
+  StateWrite,
 } from '../../src/lib/controller/context.js'
 import {
   clusterId,
@@ -28,8 +33,6 @@ import {
   objectId,
   replicaId,
 } from '../../src/lib/controller/context.js'
-import {applyStateWrite, createdReplica} from '../../src/lib/controller/overlay-context.js'
-import {witnessEqual, witnessOf} from '../../src/lib/controller/shape.js'
 
 export class FakeCtx implements ClusterControllerCtx {
   nowMs = 1000
@@ -45,7 +48,8 @@ export class FakeCtx implements ClusterControllerCtx {
   liveSignalCalls = 0
   rejectNext = 0
   exhaustNext = 0
-  witnessCheck = false
+  /** The compare-and-append guard; off only where a test feeds hand-made decisions with no witness to speak of. */
+  witnessCheck = true
   /** One-shot hook run inside the next `apply`, just before the witness check (a concurrent ALTER). */
   splice: ((fake: FakeCtx) => void) | null = null
 
@@ -123,13 +127,22 @@ export class FakeCtx implements ClusterControllerCtx {
       const current = next.get(decision.clusterId) ?? this.clusters.get(decision.clusterId)
       if (current === undefined) return 'rejected'
       const original = this.clusters.get(decision.clusterId) as ClusterState
-      if (this.witnessCheck && !witnessEqual(witnessOf(original), decision.expected)) return 'rejected'
+      if (this.witnessCheck && !this.witnessMatches(original, decision.expected)) return 'rejected'
       const changed = applyDecision(current, decision)
       if (changed === null) return 'rejected'
       next.set(decision.clusterId, changed)
     }
     for (const [id, state] of next) this.clusters.set(id, state)
     return 'applied'
+  }
+
+  /**
+   * The guard (controller-spec §2.4): size, replication factor, AZs as an ordered list, logging,
+   * schedule, auto-scaling policy, and the whole reconfiguration and burst records must equal the
+   * decision's witness. The replica set, live and config signals are not part of it.
+   */
+  protected witnessMatches(state: ClusterState, expected: ExpectedClusterState): boolean {
+    return canonical(specWitness(state)) === canonical(specWitness(expected))
   }
 
   /** Every decision of a kind across all batches. */
@@ -146,12 +159,59 @@ function nextReplicaId(state: ClusterState): ReplicaId {
   return replicaId(`u${n}`)
 }
 
+/** The witness fields of controller-spec §2.4, taken from a state or an expected state. */
+export function specWitness(state: ExpectedClusterState): Record<string, unknown> {
+  return {
+    size: state.size,
+    replicationFactor: state.replicationFactor,
+    availabilityZones: state.availabilityZones,
+    logging: state.logging,
+    schedule: state.schedule,
+    autoScalingPolicy: state.autoScalingPolicy,
+    reconfiguration: state.reconfiguration,
+    burst: state.burst,
+  }
+}
+
+/** Canonical text of a JSON-like value (object keys sorted, undefined keys left out; arrays keep their order). */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'undefined'
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, inner]) => inner !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+  return `{${entries.map(([key, inner]) => `${JSON.stringify(key)}:${canonical(inner)}`).join(',')}}`
+}
+
+/** A state write overlaid on the current state: every field the write sets, and nothing else. */
+function overlay(state: ClusterState, write: StateWrite): ClusterState {
+  return {
+    ...state,
+    ...(write.newSize !== undefined && {size: write.newSize}),
+    ...(write.newReplicationFactor !== undefined && {replicationFactor: write.newReplicationFactor}),
+    ...(write.newAvailabilityZones !== undefined && {availabilityZones: write.newAvailabilityZones}),
+    ...(write.newLogging !== undefined && {logging: write.newLogging}),
+    ...(write.reconfiguration !== undefined && {reconfiguration: write.reconfiguration.record}),
+    ...(write.burst !== undefined && {burst: write.burst.record}),
+  }
+}
+
 function applyDecision(state: ClusterState, decision: Decision): ClusterState | null {
   switch (decision.kind) {
     case 'updateState':
-      return applyStateWrite(state, decision.write)
-    case 'create':
-      return {...state, replicas: [...state.replicas, createdReplica(decision, nextReplicaId(state))]}
+      return overlay(state, decision.write)
+    case 'create': {
+      // An ordinary owned replica with the decided name and shape.
+      const created: ObservedReplica = {
+        replicaId: nextReplicaId(state),
+        name: decision.name,
+        shape: decision.shape,
+        internal: false,
+        billedAs: null,
+        pending: false,
+      }
+      return {...state, replicas: [...state.replicas, created]}
+    }
     case 'drop':
       if (!state.replicas.some((r) => r.replicaId === decision.replicaId)) return null
       return {...state, replicas: state.replicas.filter((r) => r.replicaId !== decision.replicaId)}

@@ -15,6 +15,7 @@ import {seedDemo} from '../../src/lib/demo.js'
 import {tick} from '../../src/lib/ops/tick.js'
 import type {Backend, TestCatalog} from '../support/catalogs.js'
 import {backends, freshCatalog} from '../support/catalogs.js'
+import {waitFor} from '../support/wait.js'
 import {
   addObject,
   addReplica,
@@ -627,18 +628,26 @@ describe.each(backends())('controller on a %s catalog', (backend: Backend) => {
       await other.connect()
       try {
         const ctx = new RacingCtx(db, {nowMs: T0, clusterNames: ['race-locked']})
-        let committed = false
+        let committed: Promise<boolean> = Promise.resolve(false)
         ctx.beforeNextApply = async () => {
-          // An ALTER's transaction has the row locked when the tick's apply starts; it commits later.
+          // An ALTER's transaction has the row locked when the tick's apply starts; it commits once
+          // the apply is seen waiting for that lock.
           await other.query('BEGIN')
           await other.query("UPDATE mzcluster.clusters SET size = '200cc', version = version + 1 WHERE id = $1", [id])
-          setTimeout(() => {
-            committed = true
-            void other.query('COMMIT')
-          }, 300)
+          const blocked = async () => {
+            await other.query('SELECT pg_stat_clear_snapshot()')
+            const {rows} = await other.query<{n: number}>(
+              "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()",
+            )
+            return (rows[0]?.n ?? 0) > 0
+          }
+          committed = waitFor(blocked, {what: "the tick's apply to wait for the locked cluster row"}).then(
+            async () => (await other.query('COMMIT'), true),
+            async () => (await other.query('COMMIT'), false),
+          )
         }
         const entry = clusterReport(await runTick(ctx), id)
-        expect(committed).toBe(true)
+        expect(await committed, 'the apply never waited for the row lock').toBe(true)
         expect(entry.batches.map((batch) => [batch.outcome, batch.creates.map((create) => create.shape.size)])).toEqual([
           ['rejected', ['100cc']],
         ])

@@ -98,3 +98,64 @@ describe('escapeTsv', () => {
     expect(escapeTsv(`it's "quoted"; 集群`)).toBe(`it's "quoted"; 集群`)
   })
 })
+
+describe('renderRows fitted to the terminal width', () => {
+  const clusterColumns: Column[] = [
+    {key: 'name', header: 'NAME'},
+    {key: 'replicas', header: 'REPLICAS'},
+    {key: 'activity', header: 'ACTIVITY'},
+    {key: 'size', header: 'SIZE'},
+    {key: 'rf', header: 'RF', align: 'right'},
+  ]
+  const longName = `billing_${'x'.repeat(62)}`
+  const clusterRows = [
+    {name: longName, replicas: 'r1 (100cc), r2 (200cc)', activity: 'reconfiguring size to 200cc', size: '100cc', rf: 2},
+    {name: 'prod', replicas: 'r1 (200cc)', activity: '', size: '200cc', rf: 1},
+  ]
+  const widths = (text: string) => text.split('\n').map((line) => [...line].length)
+
+  it('cuts the widest free-text column with … so no line exceeds 80 cells', () => {
+    const out = renderRows(clusterColumns, clusterRows, {tty: true, color: false, width: 80})
+    expect(Math.max(...widths(out))).toBeLessThanOrEqual(80)
+    expect(out.split('\n')).toHaveLength(3)
+    expect(out).toContain('billing_xxx')
+    expect(out).toContain('…')
+    // The numbers are never cut.
+    expect(out.split('\n')[1]).toMatch(/100cc +2$/)
+  })
+
+  it('leaves a table that already fits unchanged', () => {
+    const narrow = renderRows(columns, rows, {tty: true, color: false, width: 80})
+    expect(narrow).toBe(renderRows(columns, rows, {tty: true, color: false}))
+    expect(narrow).not.toContain('…')
+  })
+
+  it('shrinks only what it must: the widest column first', () => {
+    const out = renderRows(
+      [
+        {key: 'a', header: 'A'},
+        {key: 'b', header: 'B'},
+      ],
+      [{a: 'short', b: 'y'.repeat(40)}],
+      {tty: true, color: false, width: 30},
+    )
+    expect(out.split('\n')[1]).toBe(`short  ${'y'.repeat(22)}…`)
+  })
+
+  it('cuts lines on a terminal narrower than the headers rather than wrapping', () => {
+    const out = renderRows(clusterColumns, clusterRows, {tty: true, color: true, width: 20})
+    // eslint-disable-next-line no-control-regex
+    expect(Math.max(...widths(out.replace(/\u001b\[[0-9;]*m/g, '')))).toBeLessThanOrEqual(20)
+  })
+
+  it('counts wide characters as two cells', () => {
+    const out = renderRows([{key: 'v', header: 'V'}], [{v: '集群'.repeat(20)}], {tty: true, color: false, width: 11})
+    expect(out.split('\n')[1]).toBe('集群集群集…')
+  })
+
+  it('never cuts piped output, whatever the width', () => {
+    const out = renderRows(clusterColumns, clusterRows, {tty: false, color: false, width: 80})
+    expect(out.split('\n')[1]?.startsWith(`${longName}\t`)).toBe(true)
+    expect(out).not.toContain('…')
+  })
+})

@@ -23,7 +23,6 @@ import type {
   ReplicaId,
   ReplicaShape,
   Schedule,
-  SignalRequest,
   StateWrite,
 } from '../../src/lib/controller/context.js'
 import {objectId} from '../../src/lib/controller/context.js'
@@ -401,42 +400,74 @@ const allHydrated = (ctx: FakeCtx): boolean =>
 // ---- the desired-set oracle ----------------------------------------------------------------------
 
 /**
- * Per cluster, the shapes and counts the strategies desire, unioned by MAX per shape (computed
- * here, not by the kernel), compared with the owned replicas' shapes and counts.
+ * What the strategies desire for one cluster, per shape key, written from the rules of
+ * controller-spec §4 (not by calling the strategies): baseline §4.1, graceful reconfiguration §4.2,
+ * on-refresh §4.3 (AT schedules, the only kind the generator makes) and hydration burst §4.4,
+ * unioned by MAX per shape (§3.3).
  */
-export async function desiredMismatches(
-  ctx: ClusterControllerCtx & FakeCtx,
-  strategies: readonly Strategy[],
-): Promise<string[]> {
-  const problems: string[] = []
-  const states = await ctx.clusterStates([...ctx.clusters.keys()])
-  const requests = new Map<ClusterId, SignalRequest>()
-  for (const state of states) {
-    const request = strategies.reduce<SignalRequest>(
-      (acc, strategy) => {
-        const r = strategy.signalRequest(state, ctx.config)
-        return {
-          hydration: acc.hydration || r.hydration,
-          hydratableObjects: acc.hydratableObjects || r.hydratableObjects,
-          refreshWindow: acc.refreshWindow || r.refreshWindow,
-        }
-      },
-      {hydration: false, hydratableObjects: false, refreshWindow: false},
-    )
-    requests.set(state.clusterId, request)
+export function specDesired(
+  state: ClusterState,
+  hydrated: ReadonlySet<ReplicaId>,
+  window: RefreshWindowInputs | null,
+  nowMs: number,
+): Map<string, number> {
+  const realized: ReplicaShape = {size: state.size, availabilityZones: state.availabilityZones, logging: state.logging}
+  const contributions: [ReplicaShape, number][] = []
+  // Baseline: a MANUAL cluster wants replication-factor replicas of its realized shape; a
+  // scheduled one nothing, whatever replication factor is stored.
+  if (state.schedule.kind === 'manual') contributions.push([realized, state.replicationFactor])
+  // Graceful: an in-progress record wants target-rf replicas of the target shape, except once its
+  // deadline is reached un-hydrated under ROLLBACK. Hydrated = at least target-rf owned,
+  // target-shaped replicas reported hydrated; the deadline is reached at now >= deadline.
+  const record = state.reconfiguration
+  if (record !== null && record.status === 'in-progress') {
+    const target: ReplicaShape = {size: record.target.size, availabilityZones: record.target.availabilityZones, logging: record.target.logging}
+    const hydratedTargets = state.replicas.filter(
+      (replica) => owned(replica) && shapeKey(replica.shape) === shapeKey(target) && hydrated.has(replica.replicaId),
+    ).length
+    const targetHydrated = hydratedTargets >= record.target.replicationFactor
+    const deadlineReached = nowMs >= record.deadlineMs
+    if (!(deadlineReached && !targetHydrated && record.onTimeout === 'rollback')) contributions.push([target, record.target.replicationFactor])
   }
-  const signals = await ctx.liveSignals(requests)
-  for (const state of states) {
-    const live = signals.get(state.clusterId) ?? {}
-    const desired = new Map<string, number>()
-    for (const strategy of strategies) {
-      const counts = new Map<string, number>()
-      for (const slot of strategy.desiredReplicas(state, live, ctx.config, ctx.nowMs)) {
-        const key = shapeKey(slot.shape)
-        counts.set(key, (counts.get(key) ?? 0) + 1)
-      }
-      for (const [key, count] of counts) desired.set(key, Math.max(desired.get(key) ?? 0, count))
-    }
+  // On-refresh: one replica of the realized shape while the refresh window is open.
+  if (state.schedule.kind === 'on-refresh' && window !== null && windowOpen(window, state.schedule.hydrationTimeEstimateMs)) {
+    contributions.push([realized, 1])
+  }
+  // Hydration burst: any burst record wants one replica of its size with the realized AZs and logging.
+  if (state.burst !== null) contributions.push([{size: state.burst.burstSize, availabilityZones: state.availabilityZones, logging: state.logging}, 1])
+  const desired = new Map<string, number>()
+  for (const [shape, count] of contributions) {
+    if (count > 0) desired.set(shapeKey(shape), Math.max(desired.get(shapeKey(shape)) ?? 0, count))
+  }
+  return desired
+}
+
+/**
+ * The refresh window of controller-spec §4.3 for schedules of AT times only: open when some view's
+ * frontier is below read_ts + the hydration estimate (a sealed frontier never is), or when its
+ * previous refresh (the last AT below the frontier; for a sealed view the last AT) is still
+ * within the compaction estimate of read_ts.
+ */
+function windowOpen(window: RefreshWindowInputs, hydrationEstimateMs: number): boolean {
+  const adjusted = window.readTs + hydrationEstimateMs
+  return window.refreshMvs.some((mv) => {
+    if (mv.refreshSchedule.everies.length > 0) throw new Error('the oracle covers AT schedules only')
+    const ats = mv.refreshSchedule.ats
+    if (mv.writeFrontier !== null && mv.writeFrontier < adjusted) return true
+    const earlier = mv.writeFrontier === null ? ats : ats.filter((at) => at < (mv.writeFrontier as number))
+    const previous = earlier.length > 0 ? Math.max(...earlier) : null
+    return previous !== null && previous + window.compactionEstimateMs > window.readTs
+  })
+}
+
+/**
+ * Per cluster, the spec's desired shapes and counts compared with the owned replicas' shapes and
+ * counts, under the given hydration reports (by default the context's).
+ */
+export function desiredMismatches(ctx: FakeCtx, hydrated: ReadonlySet<ReplicaId> = ctx.hydrated): string[] {
+  const problems: string[] = []
+  for (const state of ctx.clusters.values()) {
+    const desired = specDesired(state, hydrated, ctx.refreshInputs.get(state.clusterId) ?? null, ctx.nowMs)
     const actual = new Map<string, number>()
     for (const replica of state.replicas.filter(owned)) {
       const key = shapeKey(replica.shape)
@@ -482,9 +513,14 @@ export async function convergence(world: World, kernel: Kernel): Promise<Converg
     const quiet = ctx.applied.length === batches
     if (ctx.violations.length > 0) return {ok: false, why: ctx.violations.join('; ')}
     const pendingHydration = world.hydration.kind === 'evolving' && !allHydrated(ctx)
+    const seen = new Set(ctx.hydrated)
     settle(world, live)
+    // Every tick leaves each cluster with what the spec desires of the state its phase 1 wrote,
+    // under the reports the tick saw (settle gives the replicas it created fresh ids first).
+    const afterTick = desiredMismatches(ctx, seen)
+    if (afterTick.length > 0) return {ok: false, why: `after tick ${tick} the replicas are not what the spec desires: ${afterTick.join('; ')}`}
     if (!quiet || ctx.nowMs <= horizon || pendingHydration) continue
-    const mismatches = await desiredMismatches(ctx, kernel.strategies)
+    const mismatches = desiredMismatches(ctx)
     if (mismatches.length > 0) return {ok: false, why: `fixpoint at tick ${tick} is not the desired set: ${mismatches.join('; ')}`}
     ctx.nowMs += world.stepMs
     await kernel.runTick(ctx, {strategies: kernel.strategies})

@@ -1,16 +1,19 @@
 // Property-based tests of the pure controller kernel (runTick, reconcileReplicas, mergeStateWrites
 // and the strategies) over the in-memory FakeCtx, with a fixed seed:
-//   - convergence: any generated world ticks to the desired replica set, after which a tick emits
-//     nothing;
+//   - convergence: every tick leaves the replicas the spec desires of the state it wrote, and any
+//     generated world ticks to a fixpoint at the desired set, after which a tick emits nothing;
 //   - idempotence of re-emitted decisions: applying every batch twice leaves the state as once;
 //   - order independence of merged state writes.
-// The last block runs the same properties against deliberately broken kernels (vi.doMock) and
-// expects fast-check to find a counterexample, so each property is shown to be able to fail.
+// The desired set is the spec's (harness.ts `specDesired`, written from controller-spec §4), checked
+// after every tick and at the fixpoint, never the strategies' own answer. The last block runs the
+// same properties against deliberately broken kernels and stores (vi.doMock, altered strategies,
+// FakeCtx subclasses) and expects fast-check to find a counterexample, so each property is shown
+// to be able to fail.
 
 import fc from 'fast-check'
 import {afterEach, describe, expect, it, vi} from 'vitest'
 
-import type {StateWrite} from '../../src/lib/controller/context.js'
+import type {ClusterState, ExpectedClusterState, StateWrite} from '../../src/lib/controller/context.js'
 import {mergeStateWrites} from '../../src/lib/controller/merge.js'
 import type * as ReconcileModule from '../../src/lib/controller/reconcile.js'
 import type * as ShapeModule from '../../src/lib/controller/shape.js'
@@ -130,7 +133,7 @@ describe('each property fails on a broken kernel', () => {
     )
     const result = await fc.check(convergenceProperty(kernel), {seed: SEED, numRuns: MUTANT_RUNS})
     expect(result.failed).toBe(true)
-    expect(String(result.errorInstance)).toMatch(/is not the desired set/)
+    expect(String(result.errorInstance)).toMatch(/is not the desired set|not what the spec desires/)
   })
 
   it('convergence fails when drops keep the newest replicas instead of the oldest', async () => {
@@ -155,7 +158,39 @@ describe('each property fails on a broken kernel', () => {
     expect(result.failed).toBe(true)
   })
 
-  it('re-emission fails when the witness leaves out the burst record', async () => {
+  // The oracle is the spec's rules, not the strategies: a strategy that is consistent with itself
+  // but not with the spec is caught too.
+  it('convergence fails when the burst replica ignores the realized AZs (an oracle built from the strategies would agree)', async () => {
+    const zoneless = DEFAULT_STRATEGIES.map((strategy) =>
+      strategy.name !== 'hydration-burst'
+        ? strategy
+        : {
+            ...strategy,
+            desiredReplicas: (...args: Parameters<typeof strategy.desiredReplicas>) =>
+              strategy.desiredReplicas(...args).map((slot) => ({...slot, shape: {...slot.shape, availabilityZones: []}})),
+          },
+    )
+    const result = await fc.check(convergenceProperty({...realKernel, strategies: zoneless}), {seed: SEED, numRuns: MUTANT_RUNS})
+    expect(result.failed).toBe(true)
+    expect(String(result.errorInstance)).toMatch(/is not the desired set|not what the spec desires/)
+  })
+
+  it('convergence fails when graceful provisions its target in the realized AZs', async () => {
+    const misplaced = DEFAULT_STRATEGIES.map((strategy) =>
+      strategy.name !== 'graceful-reconfiguration'
+        ? strategy
+        : {
+            ...strategy,
+            desiredReplicas: (...args: Parameters<typeof strategy.desiredReplicas>) =>
+              strategy.desiredReplicas(...args).map((slot) => ({...slot, shape: {...slot.shape, availabilityZones: args[0].availabilityZones}})),
+          },
+    )
+    const result = await fc.check(convergenceProperty({...realKernel, strategies: misplaced}), {seed: SEED, numRuns: MUTANT_RUNS})
+    expect(result.failed).toBe(true)
+    expect(String(result.errorInstance)).toMatch(/is not the desired set|not what the spec desires/)
+  })
+
+  it("convergence fails when the kernel's witness leaves out the burst record (the guard rejects its writes)", async () => {
     const kernel = await mutantKernel(() =>
       vi.doMock('../../src/lib/controller/shape.js', async (importOriginal) => {
         const original = await importOriginal<typeof ShapeModule>()
@@ -165,7 +200,17 @@ describe('each property fails on a broken kernel', () => {
         }
       }),
     )
-    const result = await fc.check(reemissionProperty(kernel, {batches: 0}), {seed: SEED, numRuns: MUTANT_RUNS})
+    const result = await fc.check(convergenceProperty(kernel), {seed: SEED, numRuns: MUTANT_RUNS})
+    expect(result.failed).toBe(true)
+  })
+
+  it('re-emission fails against a store whose guard leaves out the burst record', async () => {
+    class BurstBlindStore extends FakeCtx {
+      protected override witnessMatches(state: ClusterState, expected: ExpectedClusterState): boolean {
+        return super.witnessMatches({...state, burst: null}, {...expected, burst: null})
+      }
+    }
+    const result = await fc.check(reemissionProperty({...realKernel, FakeCtx: BurstBlindStore}, {batches: 0}), {seed: SEED, numRuns: MUTANT_RUNS})
     expect(result.failed).toBe(true)
     expect(String(result.errorInstance)).toMatch(/state write with the old witness was applied/)
   })

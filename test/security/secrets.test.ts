@@ -13,6 +13,7 @@ import type {TestCatalog} from '../support/catalogs.js'
 import {freshCatalog} from '../support/catalogs.js'
 import type {CliResult} from '../support/cli.js'
 import {BIN, runCli} from '../support/cli.js'
+import {waitFor} from '../support/wait.js'
 
 const SECRET = 's3cr3t-PW'
 const ENV = {NODE_ENV: undefined, DATABASE_URL: undefined, MZCLUSTER_CATALOG: undefined}
@@ -27,27 +28,45 @@ function leaks(result: CliResult): string[] {
 const cli = (args: readonly string[], env: Record<string, string | undefined> = {}) =>
   runCli(args, {env: {...ENV, ...env}, timeoutMs: 30_000})
 
-/** `run` for `ms`, then SIGTERM (optionally doing `during` while it runs). */
-function runFor(args: readonly string[], ms: number, during?: () => Promise<void>): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const env: NodeJS.ProcessEnv = {...process.env, CI: '1'}
-    for (const key of Object.keys(ENV)) delete env[key]
-    const child = spawn(process.execPath, [BIN, 'run', ...args], {env, stdio: ['ignore', 'pipe', 'pipe']})
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-    const kill = setTimeout(() => child.kill('SIGKILL'), ms + 30_000)
-    const term = setTimeout(() => {
-      void (during ?? (async () => {}))().finally(() => child.kill('SIGTERM'))
-    }, ms)
+interface RunHandle {
+  /** Wait until stderr matches `pattern` (the event itself, under a generous ceiling). */
+  waitFor(pattern: RegExp): Promise<void>
+}
+
+/** `run ARGS`; `during` waits for its log lines and acts while it runs; then SIGTERM, and the whole output. */
+function runUntil(args: readonly string[], during: (run: RunHandle) => Promise<void>): Promise<CliResult> {
+  const env: NodeJS.ProcessEnv = {...process.env, CI: '1'}
+  for (const key of Object.keys(ENV)) delete env[key]
+  const child = spawn(process.execPath, [BIN, 'run', ...args], {env, stdio: ['ignore', 'pipe', 'pipe']})
+  let stdout = ''
+  let stderr = ''
+  let exited = false
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+  const closed = new Promise<CliResult>((resolve, reject) => {
     child.on('error', reject)
     child.on('close', (code, signal) => {
-      clearTimeout(kill)
-      clearTimeout(term)
+      exited = true
       resolve({code: code ?? (signal ? 128 : 1), stdout, stderr})
     })
   })
+  const handle: RunHandle = {
+    waitFor: (pattern) =>
+      waitFor(
+        () => {
+          if (pattern.test(stderr)) return true
+          if (exited) throw new Error(`run exited; stderr:\n${stderr}`)
+          return false
+        },
+        {what: `run to log ${pattern}`, timeoutMs: 60_000},
+      ).then(() => {}),
+  }
+  return during(handle)
+    .finally(() => child.kill('SIGTERM'))
+    .then(() => {
+      const kill = setTimeout(() => child.kill('SIGKILL'), 60_000)
+      return closed.finally(() => clearTimeout(kill))
+    })
 }
 
 const UNREACHABLE = `postgres://postgres:${SECRET}@127.0.0.1:1/nowhere`
@@ -151,25 +170,35 @@ describe.skipIf(!serverUrl)('no password in output: the test server with a fake 
     expect(runs[5]?.stderr).toMatch(/^\s+at /m) // a --verbose stack was printed, and is clean
   })
 
-  it('run: start, tick and error log lines (also after its connections are killed) never print it', async () => {
+  it('run: start, tick and error log lines (also after its connections are killed) never print it', {timeout: 180_000}, async () => {
     const admin = new pg.Client({connectionString: serverUrl as string})
     await admin.connect()
     try {
       const database = new URL(catalog.location).pathname.slice(1)
       await cli(['cluster', 'create', 'busy', '--size', '100cc', '--replication-factor', '2', '--catalog', url])
-      const result = await runFor(['--interval', '200ms', '--catalog', url], 1500, async () => {
+      const listening = async () =>
+        (
+          await admin.query<{n: number}>(
+            "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND application_name = 'mzcluster' AND query LIKE 'LISTEN%'",
+            [database],
+          )
+        ).rows[0]?.n
+      const result = await runUntil(['--interval', '200ms', '--catalog', url], async (run) => {
+        await run.waitFor(/tick: \d+ created/)
+        await waitFor(listening, {what: 'run to listen', timeoutMs: 60_000})
         // Kill its connections: the run logs the lost connection and reconnects.
         await admin.query(
           "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND application_name = 'mzcluster'",
           [database],
         )
-        await new Promise((resolve) => setTimeout(resolve, 1500))
+        await run.waitFor(/run: lost the listening connection .*; retrying in/)
+        await waitFor(listening, {what: 'run to listen again after losing its connections', timeoutMs: 60_000})
       })
       expect(leaks(result)).toEqual([])
       expect(result.stderr).toMatch(/run: started/)
       expect(result.stderr).toMatch(/tick: \d+ created/)
       expect(result.stderr).toMatch(/run: lost the listening connection .*; retrying in/)
-      const json = await runFor(['--interval', '200ms', '--json', '--catalog', url], 1200)
+      const json = await runUntil(['--interval', '200ms', '--json', '--catalog', url], (run) => run.waitFor(/"event":\s*"leader"/))
       expect(leaks(json)).toEqual([])
       expect(json.stderr).toMatch(/"event":\s*"start"/)
     } finally {

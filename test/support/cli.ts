@@ -17,6 +17,7 @@ export interface CliOptions {
   readonly env?: Record<string, string | undefined>
   readonly input?: string
   readonly timeoutMs?: number
+  readonly cwd?: string
 }
 
 export function runCli(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
@@ -24,7 +25,7 @@ export function runCli(args: readonly string[], options: CliOptions = {}): Promi
   if (options.catalog !== undefined) env.MZCLUSTER_CATALOG = options.catalog
   for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key]
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {env: env as NodeJS.ProcessEnv, stdio: ['pipe', 'pipe', 'pipe']})
+    const child = spawn(process.execPath, [BIN, ...args], {env: env as NodeJS.ProcessEnv, cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe']})
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))

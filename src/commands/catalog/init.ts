@@ -14,6 +14,10 @@ export default class CatalogInit extends BaseCommand<typeof CatalogInit> {
 
   static override flags = {
     demo: Flags.boolean({summary: 'Also seed a sample environment on simulated signals (skipped if user clusters exist).'}),
+    yes: Flags.boolean({
+      char: 'y',
+      summary: 'Install into a DATABASE_URL database that holds other tables without asking.',
+    }),
     'environment-id': Flags.string({
       summary: 'Environment id, <provider>-<region>-<organization uuid>-<ordinal> (default: a new local one).',
     }),
@@ -28,7 +32,19 @@ export default class CatalogInit extends BaseCommand<typeof CatalogInit> {
     const stopSpinner = this.spin(location.kind === 'embedded' ? `Opening catalog at ${location.dir}` : 'Connecting to the catalog server')
     let result
     try {
-      result = await initCatalog(location, {environmentId: this.flags['environment-id']})
+      result = await initCatalog(location, {
+        ...(await this.catalogOpenOptions()),
+        environmentId: this.flags['environment-id'],
+        confirmForeignDatabase: async (tables) => {
+          if (this.flags.yes) return true
+          if (!this.canPrompt) return false
+          stopSpinner()
+          return this.confirm(
+            `DATABASE_URL points at a database with ${tables} other table${tables === 1 ? '' : 's'} and no mzcluster catalog. Install the catalog there (schema mzcluster)?`,
+            '--yes',
+          )
+        },
+      })
     } finally {
       stopSpinner()
     }

@@ -15,7 +15,10 @@ export default class CatalogServe extends BaseCommand<typeof CatalogServe> {
   }
 
   public async run(): Promise<void> {
-    const db = await this.catalog()
+    // Served from this process: a warm catalog process holding the directory is asked to stop first.
+    const {openCatalog} = await import('../../lib/catalog/open.js')
+    const db = await openCatalog(this.catalogLocation, {...(await this.catalogOpenOptions()), daemon: false})
+    this.adoptCatalog(db)
     const {serveEmbedded} = await import('../../lib/catalog/serve.js')
     const served = await serveEmbedded(db, {port: this.flags.port})
     // Printed at once (not on exit) so a script can read the URL of a server running in the background.

@@ -1,6 +1,7 @@
-// The one mapping between catalog rows (snake_case JSON documents in jsonb columns) and the
-// controller's domain values. Every reader and writer of cluster state goes through it, so the
-// stored shapes (documented in docs/catalog.md) have a single definition.
+// The mapping between catalog rows (snake_case JSON documents in jsonb columns) and the
+// controller's domain values, used where cluster state becomes domain values or is written back
+// (the controller context, alter, ddl, lookups). A few statements read or write the documented
+// JSON shapes (docs/catalog.md) directly: the catalog status counts and the demo seed.
 
 import type {
   AutoScalingPolicy,

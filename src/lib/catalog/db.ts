@@ -1,6 +1,7 @@
 // The one small interface over the two catalog drivers (embedded PGlite and PostgreSQL through
-// pg). Everything above it speaks SQL through `query` and `transaction`; nothing above it knows
-// which driver answers.
+// pg). Code above it reaches the database only through `query` and `transaction` and never knows
+// which driver answers; the SQL it sends belongs in the catalog's query modules
+// (test/architecture/sql-home.test.ts lists the files still to move).
 
 export type Row = Record<string, unknown>
 

@@ -7,7 +7,8 @@ import type {Db, Queryable, Row, TransactionOptions} from './db.js'
 import {beforeStatement, READ_ONLY_SNAPSHOT, withRetries} from './db.js'
 import {redactUrl} from './location.js'
 
-export async function openServer(url: string): Promise<Db> {
+/** `where` names the location in errors, e.g. `postgres://… (from DATABASE_URL)`. */
+export async function openServer(url: string, where?: string): Promise<Db> {
   const pg = (await import('pg')).default
   pg.types.setTypeParser(20, (value: string) => Number(value))
   const pool = new pg.Pool({
@@ -24,7 +25,7 @@ export async function openServer(url: string): Promise<Db> {
     client.release()
   } catch (error) {
     await pool.end().catch(() => {})
-    throw new CatalogError(`cannot reach the catalog server at ${location}: ${describe(error, url)}`, {
+    throw new CatalogError(`cannot reach the catalog server at ${where ?? location}: ${describe(error, url)}`, {
       hint: 'check that the server is running and the URL is right (--catalog, MZCLUSTER_CATALOG or DATABASE_URL)',
       code: 'CATALOG_UNREACHABLE',
     })

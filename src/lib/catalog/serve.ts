@@ -13,7 +13,7 @@ export interface ServedCatalog {
 }
 
 export async function serveEmbedded(db: Db, options: {port: number; host?: string; maxConnections?: number}): Promise<ServedCatalog> {
-  if (db.kind !== 'embedded') {
+  if (db.kind !== 'embedded' || !('pglite' in db)) {
     throw new UsageError('catalog serve shares an embedded catalog; this catalog is already a server', {code: 'INVALID_OPTIONS'})
   }
   const host = options.host ?? '127.0.0.1'
@@ -28,5 +28,8 @@ export async function serveEmbedded(db: Db, options: {port: number; host?: strin
     throw new UsageError(`cannot listen on ${host}:${options.port}: ${(error as Error).message}`, {code: 'PORT_UNAVAILABLE', hint: 'choose another --port'})
   }
   const hostPart = host.includes(':') ? `[${host}]` : host
-  return {url: `postgres://postgres@${hostPart}:${options.port}/postgres`, stop: () => server.stop()}
+  const url = `postgres://postgres@${hostPart}:${options.port}/postgres`
+  // Commands that find the directory locked say where to reach it instead.
+  ;(db as EmbeddedDb).lock.announce(url)
+  return {url, stop: () => server.stop()}
 }

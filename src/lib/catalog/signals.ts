@@ -1,8 +1,9 @@
-// Live signals read from the catalog for many clusters at once (one query per kind of signal,
-// never one per cluster). The hydrated-replica rule (product.md §4): online, and every hydratable
-// object of its cluster (index, materialized view, source, sink; webhook sources excluded)
-// hydrated on it, except objects pinned to a different replica. With `signal_source = simulated`
-// a replica is online and hydrated once `now >= created_at + simulated_hydration_delay`.
+// Live signals: the reports an orchestrator writes (online, hydration, frontiers), and their reads
+// for many clusters at once (one query per kind of signal, never one per cluster). The
+// hydrated-replica rule (product.md §4): online, and every hydratable object of its cluster (index,
+// materialized view, source, sink; webhook sources excluded) hydrated on it, except objects pinned
+// to a different replica. With `signal_source = simulated` a replica is online and hydrated once
+// `now >= created_at + simulated_hydration_delay`.
 
 import type {Queryable} from './db.js'
 import type {SystemParameters} from './parameters.js'
@@ -96,6 +97,76 @@ export async function refreshMaterializedViews(q: Queryable, clusterIds: readonl
      WHERE o.cluster_id = ANY($1) AND o.type = 'materialized-view' AND o.refresh_schedule IS NOT NULL
      ORDER BY o.ord`,
     [clusterIds],
+  )
+}
+
+/** Of the given replicas, those with any report at all: a status row or a hydration row. */
+export async function replicasWithReports(q: Queryable, replicaIds: readonly string[]): Promise<Set<string>> {
+  if (replicaIds.length === 0) return new Set()
+  const rows = await q.query<{replica_id: string}>(
+    `SELECT replica_id FROM mzcluster.replica_status WHERE replica_id = ANY($1)
+     UNION SELECT replica_id FROM mzcluster.object_hydration WHERE replica_id = ANY($1)`,
+    [replicaIds],
+  )
+  return new Set(rows.map((row) => row.replica_id))
+}
+
+// ---- reports (what `signal online|hydration|frontier` and an orchestrator write) ----------------
+
+/** Upserts a replica's online status (`replica_status`); the latest report wins. */
+export async function upsertReplicaStatus(q: Queryable, replicaId: string, online: boolean, nowMs: number): Promise<void> {
+  await q.query(
+    `INSERT INTO mzcluster.replica_status (replica_id, online, reported_at) VALUES ($1, $2, $3)
+     ON CONFLICT (replica_id) DO UPDATE SET online = EXCLUDED.online, reported_at = EXCLUDED.reported_at`,
+    [replicaId, online, nowMs],
+  )
+}
+
+/** An object a hydration report can name. */
+export interface ReportedObjectRow {
+  id: string
+  name: string
+  cluster_id: string
+}
+
+/** Every object bound to the cluster, in creation order. */
+export function objectsOfCluster(q: Queryable, clusterId: string): Promise<ReportedObjectRow[]> {
+  return q.query<ReportedObjectRow>('SELECT id, name, cluster_id FROM mzcluster.objects WHERE cluster_id = $1 ORDER BY ord', [clusterId])
+}
+
+/** The objects with these names (on any cluster), in creation order. */
+export function objectsNamed(q: Queryable, names: readonly string[]): Promise<ReportedObjectRow[]> {
+  return q.query<ReportedObjectRow>('SELECT id, name, cluster_id FROM mzcluster.objects WHERE name = ANY($1) ORDER BY ord', [names])
+}
+
+/** Upserts one hydration report per object (`object_hydration`) for the replica, in one statement. */
+export async function upsertObjectHydration(
+  q: Queryable,
+  replicaId: string,
+  objectIds: readonly string[],
+  hydrated: boolean,
+  nowMs: number,
+): Promise<void> {
+  await q.query(
+    `INSERT INTO mzcluster.object_hydration (replica_id, object_id, hydrated, reported_at)
+     SELECT $1, id, $2, $3 FROM mzcluster.objects WHERE id = ANY($4)
+     ON CONFLICT (replica_id, object_id) DO UPDATE SET hydrated = EXCLUDED.hydrated, reported_at = EXCLUDED.reported_at`,
+    [replicaId, hydrated, nowMs, objectIds],
+  )
+}
+
+/** Upserts a materialized view's write frontier (`object_frontiers`): a time, or sealed (null). */
+export async function upsertObjectFrontier(
+  q: Queryable,
+  objectId: string,
+  writeFrontier: number | null,
+  sealed: boolean,
+  nowMs: number,
+): Promise<void> {
+  await q.query(
+    `INSERT INTO mzcluster.object_frontiers (object_id, write_frontier, sealed, reported_at) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (object_id) DO UPDATE SET write_frontier = EXCLUDED.write_frontier, sealed = EXCLUDED.sealed, reported_at = EXCLUDED.reported_at`,
+    [objectId, writeFrontier, sealed, nowMs],
   )
 }
 

@@ -1,6 +1,6 @@
 // What `catalog status` reports: kind, location (password redacted), schema version, counts.
 
-import type {Db} from './db.js'
+import type {Db, Queryable} from './db.js'
 import {schemaVersion} from './migrate.js'
 
 export async function catalogStatus(db: Db): Promise<Record<string, string | number>> {
@@ -20,4 +20,13 @@ export async function catalogStatus(db: Db): Promise<Record<string, string | num
     schema_version: (await schemaVersion(db)) ?? 0,
     ...(counts ?? {}),
   }
+}
+
+/** Tables outside the system schemas and mzcluster's own: another program's data. */
+export async function foreignTableCount(db: Queryable): Promise<number> {
+  const [row] = await db.query<{n: number}>(
+    `SELECT count(*)::int AS n FROM information_schema.tables
+     WHERE table_schema NOT IN ('pg_catalog', 'information_schema', 'mzcluster') AND table_schema NOT LIKE 'pg\\_%'`,
+  )
+  return row?.n ?? 0
 }

@@ -60,8 +60,8 @@ export interface AuditEntry {
   details: Record<string, unknown>
 }
 
-/** Matching events in id (commit) order, newest last. */
-export async function readAuditLog(q: Queryable, query: AuditQuery = {}): Promise<AuditEntry[]> {
+/** The WHERE clause (possibly empty) and its parameters for a query's filters. */
+function auditFilter(query: AuditQuery): {where: string; params: unknown[]} {
   const conditions: string[] = []
   const params: unknown[] = []
   if (query.cluster !== undefined) {
@@ -77,6 +77,12 @@ export async function readAuditLog(q: Queryable, query: AuditQuery = {}): Promis
   if (query.kinds !== undefined && query.kinds.length > 0) {
     conditions.push(`(${query.kinds.map((kind) => KIND_SQL[kind]).join(' OR ')})`)
   }
+  return {where: conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '', params}
+}
+
+/** Matching events in id (commit) order, newest last. */
+export async function readAuditLog(q: Queryable, query: AuditQuery = {}): Promise<AuditEntry[]> {
+  const {where, params} = auditFilter(query)
   const limit = query.limit ?? DEFAULT_AUDIT_LIMIT
   if (!Number.isSafeInteger(limit) || limit < 0)
     throw new UsageError(`invalid limit ${limit}`, {code: 'INVALID_LIMIT'})
@@ -88,11 +94,21 @@ export async function readAuditLog(q: Queryable, query: AuditQuery = {}): Promis
   const rows = await q.query<AuditEntry>(
     `SELECT id, occurred_at, event_type, object_type, details
        FROM mzcluster.audit_events
-      ${conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : ''}
+      ${where}
       ORDER BY id DESC${limitSql}`,
     params,
   )
   return rows.map((row) => ({...row, id: Number(row.id), occurred_at: Number(row.occurred_at)})).reverse()
+}
+
+/** How many events match a query's filters (its limit ignored). */
+export async function countAuditLog(q: Queryable, query: AuditQuery = {}): Promise<number> {
+  const {where, params} = auditFilter(query)
+  const [row] = await q.query<{count: string | number}>(
+    `SELECT count(*) AS count FROM mzcluster.audit_events ${where}`,
+    params,
+  )
+  return Number(row?.count ?? 0)
 }
 
 /** Parse `--limit`: a whole number ≥ 0 (0 = no limit). */

@@ -49,7 +49,7 @@ export class ContextError extends UsageError {
  * exit 2 for a bad file (bad input), 1 for an unreachable LaunchDarkly (a runtime failure).
  */
 export class FlagSourceError extends MzclusterError {
-  constructor(message: string, exitCode: 1 | 2 = exitCodes.failure) {
-    super(message, exitCode, {code: 'FLAG_SOURCE_ERROR'})
+  constructor(message: string, exitCode: 1 | 2 = exitCodes.failure, hint?: string) {
+    super(message, exitCode, {code: 'FLAG_SOURCE_ERROR', hint})
   }
 }

@@ -136,7 +136,15 @@ export async function openFlagSource(options: FlagSourceOptions): Promise<FlagSo
   const modes = [options.flagsFile, options.sdkKey, options.testData].filter((m) => m !== undefined)
   if (modes.length !== 1) throw new FlagSourceError('give exactly one of a flags file or an SDK key', 2)
   const onLog = options.onLog
-  const logger = sdkLogger(onLog && ((level, message) => onLog(level, redactSecret(message, options.sdkKey))))
+  // Until the client has its flags, the SDK's complaints are held back: a failure becomes one
+  // error naming the last of them, and a client that recovers has nothing to report.
+  let initializing = true
+  let lastInitError: string | undefined
+  const logger = sdkLogger((level, raw) => {
+    const message = redactSecret(raw, options.sdkKey)
+    if (!initializing) onLog?.(level, message)
+    else if (level === 'error' || level === 'warn') lastInitError = message
+  })
   let client: LDClient
   let what: string
   if (options.flagsFile !== undefined) {
@@ -165,12 +173,16 @@ export async function openFlagSource(options: FlagSourceOptions): Promise<FlagSo
     await client.waitForInitialization({timeout: timeoutMs / 1000})
   } catch (error) {
     client.close()
-    const reason = redactSecret(error instanceof Error ? error.message : String(error), options.sdkKey)
-    const exitCode = options.flagsFile === undefined ? 1 : 2 // a bad file is bad input; a network is not
+    const thrown = redactSecret(error instanceof Error ? error.message : String(error), options.sdkKey)
+    const reason = lastInitError === undefined || thrown.includes(lastInitError) ? thrown : `${thrown} (${lastInitError})`
+    const fromFile = options.flagsFile !== undefined
     throw new FlagSourceError(
       `cannot load flags from ${what} (waited up to ${timeoutMs} ms): ${reason}`,
-      exitCode,
+      fromFile ? 2 : 1, // a bad file is bad input; a network is not
+      fromFile ? undefined : 'check the SDK key and the network; for offline use pass --flags-file with LaunchDarkly flag data',
     )
+  } finally {
+    initializing = false
   }
   return wrapClient(client)
 }

@@ -1,10 +1,11 @@
-// `flags inspect`: an interactive explorer. Pick a scope, search a cluster or replica, see every
-// applicable parameter's effective value and each layer, then pick a parameter to see every layer
-// and, with a flag source, the LaunchDarkly evaluation detail; loop until the user quits. The
-// prompts come in through `InspectPrompts` so this module never touches a terminal itself.
+// `flags inspect`: an interactive explorer sized for an 80×24 terminal. Pick a scope, search a
+// cluster or replica (exact and prefix matches first), then browse one line per parameter (name,
+// effective value, layer) with the selected one's layers below the list; Enter shows every layer
+// and, with a flag source, the LaunchDarkly evaluation detail. Esc goes back a step; loop until the
+// user quits. The prompts come in through `InspectPrompts` so this module never touches a terminal.
 
 import type {Db} from '../catalog/db.js'
-import type {Column} from '../output/table.js'
+import {cutToWidth, displayWidth} from '../output/fit.js'
 import type {Style} from '../output/style.js'
 import {showControls} from '../output/style.js'
 import {parseEnvironmentId, type BuildInfo, type EnvironmentId} from './contexts.js'
@@ -26,7 +27,13 @@ export interface Choice<V> {
   readonly name: string
   readonly value: V
   readonly description?: string
+  /** What the prompt shows once answered (default: the name). */
+  readonly short?: string
 }
+
+/** What a prompt resolves to when the user pressed Esc. */
+export const ESCAPED = Symbol('escaped')
+export type Escaped = typeof ESCAPED
 
 export interface InspectPrompts {
   select<V>(config: {
@@ -34,20 +41,21 @@ export interface InspectPrompts {
     choices: readonly Choice<V>[]
     pageSize?: number
     default?: V
-  }): Promise<V>
+  }): Promise<V | Escaped>
   search<V>(config: {
     message: string
     source: (term: string | undefined) => readonly Choice<V>[]
     pageSize?: number
-  }): Promise<V>
+  }): Promise<V | Escaped>
 }
 
 export interface InspectOptions {
   readonly prompts: InspectPrompts
   /** A line for the user (stdout). */
   readonly say: (line?: string) => void
-  /** A table for the user (stdout). */
-  readonly printRows: (columns: readonly Column[], rows: readonly Record<string, unknown>[]) => void
+  /** The terminal's size; lists and lines are fitted to it. */
+  readonly width: number
+  readonly rows: number
   readonly style: Style
   /** Null: no flag source configured (the detail then shows the layers only). */
   readonly source: FlagSource | null
@@ -61,17 +69,11 @@ type Selected =
   | {readonly kind: 'cluster'; readonly id: string}
   | {readonly kind: 'replica'; readonly id: string}
 
-export const LAYER_COLUMNS: readonly Column[] = [
-  {key: 'name', header: 'NAME'},
-  {key: 'value', header: 'VALUE'},
-  {key: 'layer', header: 'LAYER'},
-  {key: 'default', header: 'DEFAULT'},
-  {key: 'environment', header: 'ENVIRONMENT'},
-  {key: 'manual', header: 'MANUAL'},
-  {key: 'synced', header: 'SYNCED'},
-]
-
 const MAX_SEARCH_RESULTS = 200
+/** Lines a list prompt needs besides its items: message, blank, description, keys help, margin. */
+const PROMPT_CHROME_LINES = 6
+/** The prompt's cursor column ("❯ ") before a choice's name. */
+const CURSOR_WIDTH = 2
 const QUIT = Symbol('quit')
 const BACK = Symbol('back')
 
@@ -91,15 +93,34 @@ export async function runInspector(db: Db, options: InspectOptions): Promise<voi
         {name: 'quit', value: QUIT},
       ],
     })
-    if (scope === QUIT) return
-    const selected = await chooseObject(db, scope, prompts)
+    if (scope === QUIT || scope === ESCAPED) return
+    const selected = await chooseObject(db, scope, options)
     if (selected === null) continue
     if ((await browseObject(db, selected, options)) === QUIT) return
   }
 }
 
-/** Search a cluster or replica by name; null when there is none to choose. */
-async function chooseObject(db: Db, scope: Scope, prompts: InspectPrompts): Promise<Selected | null> {
+/**
+ * The choices whose name contains `term` (case-insensitive), best first: an exact match, then
+ * names starting with it, then the rest; each group keeps the given order. `pro` ranks `prod`
+ * before `mz_probe`.
+ */
+export function rankMatches<C extends {readonly name: string}>(choices: readonly C[], term: string | undefined): C[] {
+  const needle = (term ?? '').toLowerCase()
+  const rank = (name: string): number => (name === needle ? 0 : name.startsWith(needle) ? 1 : 2)
+  return choices
+    .map((choice, index) => ({choice, index, name: choice.name.toLowerCase()}))
+    .filter((entry) => entry.name.includes(needle))
+    .sort((a, b) => rank(a.name) - rank(b.name) || a.index - b.index)
+    .map((entry) => entry.choice)
+}
+
+/** How many list items fit the terminal below the prompt's message and above its help lines. */
+const listSize = (rows: number): number => Math.max(5, rows - PROMPT_CHROME_LINES - 2)
+
+/** Search a cluster or replica by name; null when there is none to choose or on Esc. */
+async function chooseObject(db: Db, scope: Scope, options: InspectOptions): Promise<Selected | null> {
+  const {prompts} = options
   if (scope === 'environment') return {kind: 'environment'}
   const state = await readFlagState(db, {
     clusters: scope === 'cluster' ? 'all' : 'none',
@@ -115,13 +136,10 @@ async function chooseObject(db: Db, scope: Scope, prompts: InspectPrompts): Prom
         }))
   const id = await prompts.search<string>({
     message: scope === 'cluster' ? 'Cluster (type to search)' : 'Replica CLUSTER.REPLICA (type to search)',
-    source: (term) => {
-      const needle = (term ?? '').toLowerCase()
-      return choices
-        .filter((choice) => choice.name.toLowerCase().includes(needle))
-        .slice(0, MAX_SEARCH_RESULTS)
-    },
+    pageSize: listSize(options.rows),
+    source: (term) => rankMatches(choices, term).slice(0, MAX_SEARCH_RESULTS),
   })
+  if (id === ESCAPED) return null
   return scope === 'cluster' ? {kind: 'cluster', id} : {kind: 'replica', id}
 }
 
@@ -180,26 +198,20 @@ async function browseObject(
     say(style.warn('That object no longer exists.'))
     return BACK
   }
-  say(style.heading(loaded.title))
-  options.printRows(LAYER_COLUMNS, loaded.resolved.map(layerRow))
+  say(style.heading(cutToWidth(loaded.title, options.width)))
   let last: string | undefined
   for (;;) {
-    const choice: string | typeof BACK | typeof QUIT = await options.prompts.select<
-      string | typeof BACK | typeof QUIT
-    >({
+    const choice = await options.prompts.select<string | typeof BACK | typeof QUIT>({
       message: 'Parameter (type to jump)',
-      pageSize: 15,
+      pageSize: listSize(options.rows - 1),
       ...(last === undefined ? {} : {default: last}),
       choices: [
-        ...loaded.resolved.map((p) => ({
-          name: p.name,
-          value: p.name,
-          description: `${p.value} (${p.layer})`,
-        })),
+        ...parameterChoices(loaded.resolved, options.width),
         {name: '‹ back', value: BACK},
         {name: 'quit', value: QUIT},
       ],
     })
+    if (choice === ESCAPED) return BACK
     if (choice === BACK || choice === QUIT) return choice
     last = choice
     // Re-read so the detail is current (a sync or a set may have run meanwhile).
@@ -209,16 +221,34 @@ async function browseObject(
   }
 }
 
-function layerRow(p: ResolvedParameter): Record<string, unknown> {
-  return {
-    name: p.name,
-    value: p.value,
-    layer: p.layer,
-    default: p.layers.default,
-    environment: p.layers.environment ?? '',
-    manual: p.layers.manual ?? '',
-    synced: p.layers.synced ?? '',
-  }
+/**
+ * One line per parameter, fitted to the terminal: name, effective value and the layer it comes
+ * from, in aligned columns (the value is cut with … when the line would not fit). The selected
+ * one's layers show below the list as its description.
+ */
+export function parameterChoices(parameters: readonly ResolvedParameter[], width: number): Choice<string>[] {
+  const nameWidth = Math.max(0, ...parameters.map((p) => displayWidth(p.name)))
+  const layerWidth = Math.max(0, ...parameters.map((p) => p.layer.length))
+  const room = width - CURSOR_WIDTH - 1
+  const widestValue = Math.max(0, ...parameters.map((p) => displayWidth(showControls(p.value))))
+  const valueWidth = Math.min(widestValue, Math.max(8, room - nameWidth - layerWidth - 4))
+  return parameters.map((p) => {
+    const value = cutToWidth(showControls(p.value), valueWidth)
+    const line = `${p.name.padEnd(nameWidth)}  ${value}${' '.repeat(Math.max(0, valueWidth - displayWidth(value)))}  ${p.layer}`
+    return {
+      name: cutToWidth(line.trimEnd(), room),
+      value: p.name,
+      short: p.name,
+      description: cutToWidth(layerSummary(p), room),
+    }
+  })
+}
+
+/** `default off · environment on · manual — · synced on`. */
+function layerSummary(p: ResolvedParameter): string {
+  return (['default', 'environment', 'manual', 'synced'] as const)
+    .map((layer) => `${layer} ${p.layers[layer] === undefined ? '—' : showControls(p.layers[layer])}`)
+    .join(' · ')
 }
 
 async function showDetail(
@@ -226,32 +256,35 @@ async function showDetail(
   parameter: ResolvedParameter,
   options: InspectOptions,
 ): Promise<void> {
-  const {say, style} = options
+  const {style} = options
+  // Every line is cut to the terminal's width before it is styled, so none wraps.
+  const say = (text = '', paint: (text: string) => string = (t) => t) => options.say(paint(cutToWidth(text, options.width)))
   const def = getParameter(parameter.name)
   say()
-  say(style.heading(`${parameter.name} on ${loaded.title}`))
-  say(`  effective    ${parameter.value} (${parameter.layer})`)
+  say(`${parameter.name} on ${loaded.title}`, style.heading)
+  say(`  effective    ${showControls(parameter.value)} (${parameter.layer})`)
   for (const layer of ['default', 'environment', 'manual', 'synced'] as const) {
     if (layer !== 'default' && loaded.object?.kind === 'environment' && layer !== 'environment') continue
-    say(`  ${layer.padEnd(12)} ${parameter.layers[layer] ?? style.dim('—')}`)
+    const value = parameter.layers[layer]
+    say(`  ${layer.padEnd(12)} ${value === undefined ? '—' : showControls(value)}`)
   }
   for (const [layer, raw] of Object.entries(parameter.rejected)) {
-    say(style.warn(`  stored ${layer} value ${JSON.stringify(raw)} does not parse and is ignored`))
+    say(`  stored ${layer} value ${JSON.stringify(raw)} does not parse and is ignored`, style.warn)
   }
   if (!def) return
   if (options.source === null) {
-    say(style.dim('  (no flag source: pass --flags-file or --sdk-key to see the LaunchDarkly evaluation)'))
+    say('  (no flag source: pass --flags-file or --sdk-key to see the LaunchDarkly evaluation)', style.dim)
     return
   }
   if (loaded.object === null) {
-    say(style.dim('  (an unmanaged replica has no size and is never evaluated by sync)'))
+    say('  (an unmanaged replica has no size and is never evaluated by sync)', style.dim)
     return
   }
   let environmentId: EnvironmentId
   try {
     environmentId = parseEnvironmentId(loaded.state.environmentId ?? '')
   } catch (error) {
-    say(style.warn(`  cannot evaluate: ${(error as Error).message}`))
+    say(`  cannot evaluate: ${(error as Error).message}`, style.warn)
     return
   }
   const explanation = await explainParameter({
@@ -263,15 +296,13 @@ async function showDetail(
     def,
     keyMap: options.keyMap,
   })
-  say(`  LaunchDarkly flag ${explanation.flag_key}:`)
-  say(
-    `    environment context  ${describeStep(explanation.environment)}   (default ${explanation.environment.default})`,
-  )
+  const flagDefault = explanation.environment.default
+  const defaultNote = (step: {default: unknown}) => (step.default === flagDefault ? '' : ` (default ${step.default})`)
+  say(`  LaunchDarkly flag ${explanation.flag_key} (default ${flagDefault}):`)
+  say(`    environment  ${describeStep(explanation.environment)}`)
   if (explanation.scoped) {
-    say(
-      `    ${`${explanation.scoped.context} context`.padEnd(20)} ${describeStep(explanation.scoped)}   (default ${explanation.scoped.default})`,
-    )
-    say(`    decision             ${DECISIONS[explanation.scoped.decision]}`)
+    say(`    ${explanation.scoped.context.padEnd(12)} ${describeStep(explanation.scoped)}${defaultNote(explanation.scoped)}`)
+    say(`    decision     ${DECISIONS[explanation.scoped.decision]}`)
   }
   say()
 }

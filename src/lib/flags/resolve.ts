@@ -1,6 +1,8 @@
-// The one resolver every consumer uses (product.md §7): default < environment value < manual pin
-// < synced override, reporting the winning layer and every layer's value. Also the optimizer's
-// feature fold of flags-spec §8.1 with its lenient boolean decode. Pure.
+// The resolver of the flags area (product.md §7: dump, inspect, explain, evaluation, sync): default <
+// environment value < manual pin < synced override, reporting the winning layer and every layer's
+// value. The controller and the cluster commands read environment-wide values through
+// catalog/parameters.ts instead. Also the optimizer's feature fold of flags-spec §8.1 with its
+// lenient boolean decode. Pure.
 
 import {REGISTRY, formatDefault, type ParameterDef, type ParameterScope} from './registry.js'
 import {boolType, canonicalize, decodeLenientBool} from './values.js'

@@ -10,12 +10,13 @@ import {hostname} from 'node:os'
 import {randomBytes} from 'node:crypto'
 import {CATALOG_CHANNEL} from '../catalog/audit.js'
 import type {Db} from '../catalog/db.js'
+import {CONTROLLER_LEASE} from '../catalog/leases.js'
 import {SystemParameters} from '../catalog/parameters.js'
 import type {TickReport} from '../controller/report.js'
 import {summarizePlan} from '../output/plan.js'
 import {tick} from './tick.js'
 
-export const LEASE_NAME = 'cluster-controller'
+export const LEASE_NAME = CONTROLLER_LEASE
 
 export interface RunOptions {
   /** Fixed tick interval (`--interval`); otherwise `cluster_controller_tick_interval`, re-read each tick. */

@@ -6,6 +6,7 @@ import {clusterKindsByName} from '../catalog/cluster-state.js'
 import type {CatalogContextOptions} from '../catalog/controller-context.js'
 import {CatalogControllerCtx} from '../catalog/controller-context.js'
 import type {Db} from '../catalog/db.js'
+import {unknownCluster} from '../catalog/lookup.js'
 import {writeFrontierAdvances} from '../catalog/signals.js'
 import type {TickReport} from '../controller/report.js'
 import type {TickPhases} from '../controller/tick.js'
@@ -29,7 +30,7 @@ async function checkClusterNames(db: Db, names: readonly string[] | undefined): 
   const found = await clusterKindsByName(db, names)
   for (const name of names) {
     const row = found.get(name)
-    if (!row) throw new UsageError(`unknown cluster ${JSON.stringify(name)}`, {code: 'CLUSTER_NOT_FOUND', hint: 'list clusters with `mzcluster cluster list`'})
+    if (!row) throw await unknownCluster(db, name)
     if (!row.managed || row.builtin) {
       throw new UsageError(`cluster ${JSON.stringify(name)} is not a user managed cluster; the controller does not own its replicas`, {
         code: 'NOT_CONTROLLED',

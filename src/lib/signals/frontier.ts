@@ -4,6 +4,7 @@
 
 import {notifyCatalogChange} from '../catalog/audit.js'
 import type {Db} from '../catalog/db.js'
+import {upsertObjectFrontier} from '../catalog/signals.js'
 import {UsageError} from '../errors.js'
 import {parseNow} from '../input/time.js'
 import {findObject} from '../objects/objects.js'
@@ -57,11 +58,7 @@ export async function reportFrontier(
     }
     const writeFrontier = report.kind === 'upper' ? report.upperMs : null
     const sealed = report.kind === 'sealed'
-    await tx.query(
-      `INSERT INTO mzcluster.object_frontiers (object_id, write_frontier, sealed, reported_at) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (object_id) DO UPDATE SET write_frontier = EXCLUDED.write_frontier, sealed = EXCLUDED.sealed, reported_at = EXCLUDED.reported_at`,
-      [object.id, writeFrontier, sealed, nowMs],
-    )
+    await upsertObjectFrontier(tx, object.id, writeFrontier, sealed, nowMs)
     await notifyCatalogChange(tx, 'signal')
     return {
       object_id: object.id,

@@ -4,6 +4,7 @@
 import {notifyCatalogChange} from '../catalog/audit.js'
 import type {Db} from '../catalog/db.js'
 import {findReplica} from '../catalog/lookup.js'
+import {objectsNamed, objectsOfCluster, upsertObjectHydration} from '../catalog/signals.js'
 import {NotFoundError, UsageError} from '../errors.js'
 import type {ReplicaRef} from '../input/names.js'
 
@@ -34,16 +35,7 @@ export async function reportHydration(
   return db.transaction(async (tx) => {
     const {cluster, replica} = await findReplica(tx, ref.cluster, ref.replica)
     const names = [...new Set(report.objects ?? [])]
-    const objects =
-      names.length === 0
-        ? await tx.query<{id: string; name: string; cluster_id: string}>(
-            'SELECT id, name, cluster_id FROM mzcluster.objects WHERE cluster_id = $1 ORDER BY ord',
-            [cluster.id],
-          )
-        : await tx.query<{id: string; name: string; cluster_id: string}>(
-            'SELECT id, name, cluster_id FROM mzcluster.objects WHERE name = ANY($1) ORDER BY ord',
-            [names],
-          )
+    const objects = names.length === 0 ? await objectsOfCluster(tx, cluster.id) : await objectsNamed(tx, names)
     const missing = names.find((name) => !objects.some((object) => object.name === name))
     if (missing !== undefined)
       throw NotFoundError.of('object', missing, 'list objects with `mzcluster object list`')
@@ -58,11 +50,12 @@ export async function reportHydration(
       )
     }
     if (objects.length === 0) return []
-    await tx.query(
-      `INSERT INTO mzcluster.object_hydration (replica_id, object_id, hydrated, reported_at)
-       SELECT $1, id, $2, $3 FROM mzcluster.objects WHERE id = ANY($4)
-       ON CONFLICT (replica_id, object_id) DO UPDATE SET hydrated = EXCLUDED.hydrated, reported_at = EXCLUDED.reported_at`,
-      [replica.id, report.hydrated, nowMs, objects.map((object) => object.id)],
+    await upsertObjectHydration(
+      tx,
+      replica.id,
+      objects.map((object) => object.id),
+      report.hydrated,
+      nowMs,
     )
     await notifyCatalogChange(tx, 'signal')
     return objects.map((object) => ({

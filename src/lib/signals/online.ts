@@ -3,6 +3,7 @@
 import {notifyCatalogChange} from '../catalog/audit.js'
 import type {Db} from '../catalog/db.js'
 import {findReplica} from '../catalog/lookup.js'
+import {upsertReplicaStatus} from '../catalog/signals.js'
 import type {ReplicaRef} from '../input/names.js'
 
 /** The row written to `mzcluster.replica_status`, with names for people. */
@@ -22,11 +23,7 @@ export async function reportOnline(
 ): Promise<ReplicaStatusJson> {
   return db.transaction(async (tx) => {
     const {cluster, replica} = await findReplica(tx, ref.cluster, ref.replica)
-    await tx.query(
-      `INSERT INTO mzcluster.replica_status (replica_id, online, reported_at) VALUES ($1, $2, $3)
-       ON CONFLICT (replica_id) DO UPDATE SET online = EXCLUDED.online, reported_at = EXCLUDED.reported_at`,
-      [replica.id, online, nowMs],
-    )
+    await upsertReplicaStatus(tx, replica.id, online, nowMs)
     await notifyCatalogChange(tx, 'signal')
     return {
       replica_id: replica.id,

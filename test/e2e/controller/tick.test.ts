@@ -36,6 +36,9 @@ describe.each(backends())('plan and tick through the binary (%s)', (backend: Bac
   let nowMs = 0
   const cli = (...args: string[]): Promise<CliResult> => runCli(args, {catalog: catalog.location})
   const at = (offsetMs: number) => String(nowMs + offsetMs)
+  /** What a writing tick with --now says on stderr before it applies. */
+  const asOfNote = (offsetMs: number) =>
+    `Note: applying as of ${new Date(nowMs + offsetMs).toISOString()} (--now): changes are written as if at that time, and their audit events carry that time, out of order with the rest of the audit log.\n`
 
   beforeAll(async () => {
     catalog = await freshCatalog(backend)
@@ -104,7 +107,7 @@ describe.each(backends())('plan and tick through the binary (%s)', (backend: Bac
 
   it('tick --phase state writes only the state (the plan above wrote nothing)', async () => {
     const result = await cli('tick', '--phase', 'state', '--json', '--now', at(0))
-    expect(result.stderr).toBe('')
+    expect(result.stderr).toBe(asOfNote(0))
     expect(result.code).toBe(0)
     const applied = json<PlanJson>(result)
     expect(applied.mode).toBe('applied')
@@ -118,7 +121,7 @@ describe.each(backends())('plan and tick through the binary (%s)', (backend: Bac
 
   it('tick applies the replica changes that the state writes imply', async () => {
     const result = await cli('tick', '--now', at(0))
-    expect(result.stderr).toBe('')
+    expect(result.stderr).toBe(asOfNote(0))
     expect(result.code).toBe(0)
     expect(result.stdout).toMatch(/^cluster search \(u2\)\n {2}- replica r1 100cc +retired$/m)
     expect(result.stdout).not.toContain('reconfiguration in-progress')
@@ -173,6 +176,23 @@ describe.each(backends())('plan and tick through the binary (%s)', (backend: Bac
       await catalog.close()
     }
   })
+
+  it('a writing tick with --now says first, on stderr, that it applies as of that time with audit times out of order; looking does not', async () => {
+    const later = Date.now() + 2 * 3_600_000
+    const applied = await cli('tick', '--now', String(later))
+    expect(applied.code, applied.stderr).toBe(0)
+    const [first] = applied.stderr.split('\n')
+    expect(first).toBe(
+      `Note: applying as of ${new Date(later).toISOString()} (--now): changes are written as if at that time, and their audit events carry that time, out of order with the rest of the audit log.`,
+    )
+    expect(applied.stdout).not.toContain('Note:')
+    for (const args of [['tick', '--dry-run', '--now', '+2h'], ['plan', '--now', '+2h']]) {
+      const looked = await cli(...args)
+      expect({args, code: looked.code, stderr: looked.stderr}).toEqual({args, code: 0, stderr: ''})
+    }
+    const help = await cli('tick', '--help')
+    expect(help.stdout.replace(/\s+/g, ' ')).toMatch(/--now without --dry-run applies as of that time: .* audit times will be out of order/)
+   }, 300_000)
 
   it('refuses an unknown cluster and an unreadable time with exit 2, writing nothing', async () => {
     const before = await dumpCatalog(await catalog.reopen())

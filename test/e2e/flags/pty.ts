@@ -8,7 +8,7 @@ import {BIN} from '../../support/cli.js'
 // eslint-disable-next-line no-control-regex
 const ESCAPES = /\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b\][^\u0007]*\u0007|\r/g
 
-export const KEYS = {down: '\u001b[B', up: '\u001b[A', enter: '\r'} as const
+export const KEYS = {down: '\u001b[B', up: '\u001b[A', enter: '\r', escape: '\u001b', ctrlC: '\u0003'} as const
 
 export interface PtySession {
   /** Wait until `pattern` appears in the output after the previous match; returns the text up to it. */
@@ -17,12 +17,23 @@ export interface PtySession {
   /** Everything shown so far, escapes removed. */
   readonly screen: string
   readonly exit: Promise<number>
+  /** End the session (SIGKILL) if it is still running. */
+  kill(): void
 }
 
 const shellQuote = (arg: string) => `'${arg.replaceAll("'", `'\\''`)}'`
 
-export function runOnPty(args: readonly string[], env: Record<string, string | undefined> = {}): PtySession {
-  const command = `stty cols 200 rows 60; exec ${[process.execPath, BIN, ...args].map(shellQuote).join(' ')}`
+export interface PtySize {
+  readonly cols: number
+  readonly rows: number
+}
+
+export function runOnPty(
+  args: readonly string[],
+  env: Record<string, string | undefined> = {},
+  size: PtySize = {cols: 200, rows: 60},
+): PtySession {
+  const command = `stty cols ${size.cols} rows ${size.rows}; exec ${[process.execPath, BIN, ...args].map(shellQuote).join(' ')}`
   const merged: Record<string, string | undefined> = {...process.env, CI: undefined, NO_COLOR: '1', ...env}
   for (const key of Object.keys(merged)) if (merged[key] === undefined) delete merged[key]
   const child = spawn('script', ['-qfec', command, '/dev/null'], {
@@ -40,6 +51,9 @@ export function runOnPty(args: readonly string[], env: Record<string, string | u
       return screen()
     },
     exit,
+    kill: () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+    },
     write: (keys) => child.stdin.write(keys),
     async waitFor(pattern, timeoutMs = 20_000) {
       const deadline = Date.now() + timeoutMs
