@@ -21,7 +21,6 @@ const PENDING: readonly string[] = [
   'src/lib/flags/sync.ts',
   'src/lib/objects/objects.ts',
   'src/lib/ops/run.ts',
-  'src/lib/ops/tick.ts',
   'src/lib/sizes/size-map.ts',
 ]
 

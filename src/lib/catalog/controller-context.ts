@@ -18,7 +18,7 @@ import type {
 } from '../controller/context.js'
 import {objectId} from '../controller/context.js'
 import {CatalogError} from '../errors.js'
-import {advanceSimulatedFrontier} from '../signals/simulated-frontier.js'
+import {advanceSimulatedFrontier} from '../controller/simulated-frontier.js'
 import {managedClusterIds, readClusterStates} from './cluster-state.js'
 import type {ApplyHooks} from './controller-apply.js'
 import {applyBatches} from './controller-apply.js'
