@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Alter-to-first-action latency of `mzcluster run`: listening on mzcluster_catalog versus
+// Latencies of `mzcluster run`. Alter-to-first-action: listening on mzcluster_catalog versus
 // --poll-only, both with the same tick interval (default 5s). For each mode: a throw-away server
 // catalog (database mzcluster_bench_<random>, dropped at the end) with one managed cluster per
 // sample, `run` started on it and waited for until it leads and has provisioned every cluster;
@@ -8,12 +8,16 @@
 // from the alter's commit to the first `create` audit event for that cluster is measured, polling
 // the audit table every 10 ms.
 //
-//   node bench/latency.js [--json] [--samples 10] [--interval 5s] [--seed 7]
+// Standby takeover: the time from stopping the leader (SIGKILL, or SIGTERM which releases the lease)
+// to the standby leading (measureTakeover).
+//
+//   node bench/latency.js [--json] [--samples 10] [--interval 5s] [--seed 7] [--scenario all|alter|takeover]
 //
 // The server is MZCLUSTER_BENCH_POSTGRES_URL, else MZCLUSTER_TEST_POSTGRES_URL, else the local
 // postgres://postgres@127.0.0.1:5432/postgres. Needs a build (dist/). Progress goes to stderr;
 // stdout carries the table, or with --json one array:
-//   [{"scenario": "alter-to-first-action", "mode": "listen"|"poll", "median_ms", "p90_ms", "samples"}]
+//   [{"scenario": "alter-to-first-action", "mode": "listen"|"poll", "median_ms", "p90_ms", "samples"},
+//    {"scenario": "standby-takeover", "mode": "sigkill"|"sigterm", ...}]
 
 import {spawn} from 'node:child_process'
 import {randomBytes} from 'node:crypto'
@@ -40,8 +44,10 @@ const {values: options} = parseArgs({
     samples: {type: 'string', default: '10'},
     interval: {type: 'string', default: '5s'},
     seed: {type: 'string', default: '7'},
+    scenario: {type: 'string', default: 'all'},
   },
 })
+if (!['all', 'alter', 'takeover'].includes(options.scenario)) throw new Error(`--scenario is all, alter or takeover, not ${options.scenario}`)
 const SAMPLES = Number(options.samples)
 const INTERVAL_MS = parseInterval(options.interval)
 
@@ -199,9 +205,49 @@ async function measureMode(mode, random) {
   }
 }
 
+/**
+ * Standby takeover: two `run`s on one catalog; the leader is stopped (SIGKILL: the standby waits
+ * for the lease to expire, 1.5 intervals; SIGTERM: the lease is released) and the time from the
+ * signal to the standby's "run: leading" line is measured. A fresh pair per sample.
+ */
+async function measureTakeover(signal) {
+  const database = `mzcluster_bench_${randomBytes(6).toString('hex')}`
+  await admin(`CREATE DATABASE "${database}"`)
+  const url = withDatabase(BASE_URL, database)
+  const samples = []
+  const runs = []
+  try {
+    const {db} = await initCatalog(selectCatalog(url))
+    await db.close()
+    for (let i = 0; i < SAMPLES; i++) {
+      const leader = startRun(url, ['--interval', options.interval])
+      runs.push(leader)
+      await leader.waitFor(/run: leading/, 30_000)
+      const standby = startRun(url, ['--interval', options.interval])
+      runs.push(standby)
+      await standby.waitFor(/run: standby/, 30_000)
+      const leading = standby.waitFor(/run: leading/, SAMPLE_TIMEOUT_MS).then(() => performance.now())
+      const stopped = performance.now()
+      leader.child.kill(signal)
+      const ms = (await leading) - stopped
+      samples.push(ms)
+      log(`takeover after ${signal}: the standby led ${Math.round(ms)}ms after the signal`)
+      for (const run of [leader, standby]) {
+        run.child.kill('SIGTERM')
+        await Promise.race([run.exit, sleep(10_000)])
+        if (run.child.exitCode === null && run.child.signalCode === null) run.child.kill('SIGKILL')
+      }
+    }
+    return samples
+  } finally {
+    for (const run of runs) if (run.child.exitCode === null && run.child.signalCode === null) run.child.kill('SIGKILL')
+    await admin(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`).catch((error) => log(`could not drop ${database}: ${error.message}`))
+  }
+}
+
 const results = []
 const random = mulberry32(Number(options.seed))
-for (const mode of ['listen', 'poll']) {
+for (const mode of options.scenario === 'takeover' ? [] : ['listen', 'poll']) {
   log(`${mode}: ${SAMPLES} samples, run --interval ${options.interval}${mode === 'poll' ? ' --poll-only' : ''}`)
   const samples = await measureMode(mode, random)
   results.push({
@@ -213,10 +259,22 @@ for (const mode of ['listen', 'poll']) {
   })
 }
 
+for (const signal of options.scenario === 'alter' ? [] : ['SIGKILL', 'SIGTERM']) {
+  log(`takeover after ${signal}: ${SAMPLES} samples, run --interval ${options.interval}`)
+  const samples = await measureTakeover(signal)
+  results.push({
+    scenario: 'standby-takeover',
+    mode: signal.toLowerCase(),
+    median_ms: Math.round(median(samples)),
+    p90_ms: Math.round(percentile(samples, 0.9)),
+    samples: samples.map((ms) => Math.round(ms)),
+  })
+}
+
 if (options.json) {
   process.stdout.write(`${JSON.stringify(results)}\n`)
 } else {
-  process.stdout.write(`alter-to-first-action latency, run --interval ${options.interval}, ${SAMPLES} samples each\n`)
-  process.stdout.write('MODE\tMEDIAN\tP90\n')
-  for (const result of results) process.stdout.write(`${result.mode}\t${result.median_ms}ms\t${result.p90_ms}ms\n`)
+  process.stdout.write(`run latencies, --interval ${options.interval}, ${SAMPLES} samples each\n`)
+  process.stdout.write('SCENARIO\tMODE\tMEDIAN\tP90\n')
+  for (const result of results) process.stdout.write(`${result.scenario}\t${result.mode}\t${result.median_ms}ms\t${result.p90_ms}ms\n`)
 }

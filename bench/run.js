@@ -32,6 +32,7 @@ import {
 } from './lib/catalogs.js'
 import {measureCliOnce, runCliOnce, timeCli, timeCliInterleaved} from './lib/cli.js'
 import {installSqlProbe, median, round1, timed} from './lib/measure.js'
+import {benchSimulate} from './simulate.js'
 
 const ALL_SCENARIOS = [
   'plan-steady',
@@ -43,6 +44,7 @@ const ALL_SCENARIOS = [
   'cli-status',
   'cli-list',
   'cli-list-cold',
+  'simulate',
 ]
 const DB_SCENARIOS = new Set(ALL_SCENARIOS.slice(0, 5))
 /** Whole-process runs of `plan-memory` (each costs a process start and a full read). */
@@ -514,6 +516,9 @@ async function main() {
     }
     await benchCli(options, results, cleanups)
     await benchCliList(options, results, cleanups, postgresUrl)
+    if (options.scenarios.has('simulate')) {
+      results.push(...(await benchSimulate({runs: options.runs ?? 3, log, check, median, round1})))
+    }
   } catch (error) {
     failed = error
   }

@@ -15,6 +15,20 @@ import {renderRows} from './lib/output/table.js'
 import type {Style} from './lib/output/style.js'
 import {decideColor, makeStyle} from './lib/output/style.js'
 
+/**
+ * `--dry-run` of every command that writes: the write's own validation runs (same errors and exit
+ * codes), then a description of what would be written, and nothing is written (see
+ * catalog/write-step.ts and `BaseCommand.dryRunResult`).
+ */
+export const dryRunFlag = {
+  'dry-run': Flags.boolean({
+    summary: 'Validate and show what would be written, without writing anything.',
+  }),
+}
+
+/** The `--json` document of a dry run: the real command's fields, marked. */
+export type DryRun<T> = {dry_run: true} & T
+
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
 export type BaseArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>
 
@@ -70,6 +84,8 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
         strict: declaredStrict(this.commandClass),
       })
     } catch (error) {
+      // The arguments were parsed, and refused: not the "forgot to call this.parse" oclif warns of.
+      this.parsed = true
       throw this.usageErrorOf(error as Error)
     }
     this.flags = parsed.flags as BaseFlags<T>
@@ -162,6 +178,17 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     process.stderr.write(`${line}\n`)
   }
 
+  /**
+   * Report a dry run: the description of what would be written on stdout (it is the command's
+   * data), a note on stderr, and with --json one document `{"dry_run": true, …}` with the fields
+   * of the real command's result (arrays under `key`).
+   */
+  protected dryRunResult<R extends object>(result: R, lines: readonly string[]): DryRun<R> {
+    for (const line of lines) this.say(line)
+    this.note('Dry run: nothing written.')
+    return {dry_run: true, ...result}
+  }
+
   protected warnLine(line: string): void {
     process.stderr.write(`${this.errStyle.warn('Warning:')} ${line}\n`)
   }
@@ -200,12 +227,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       // oclif's own flag/argument parse errors: invalid usage.
       exitCode = exitCodes.usage
       code = 'INVALID_USAGE'
-      // oclif spreads one problem over several lines ("Missing 1 required arg:\nname  Cluster name.").
-      const lines = message
-        .split('\n')
-        .map((line) => line.trim())
-        .filter((line) => line && !/^See more help/.test(line) && !/^The following errors occurred/.test(line))
-      message = lines.slice(0, 2).join(' ').replace(/\s+/g, ' ')
+      message = parseErrorMessage(error)
       hint = `see \`mzcluster ${this.id?.replaceAll(':', ' ') ?? ''} --help\``
     } else {
       const cause = (error as {cause?: Error}).cause
@@ -236,6 +258,36 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   private get commandClass(): typeof BaseCommand {
     return this.constructor as typeof BaseCommand
   }
+}
+
+/**
+ * One line for an oclif parse error, in the CLI's words: oclif spreads one problem over several
+ * lines and names arguments by their key ("Missing 1 required arg:\nname  Cluster name."), so a
+ * missing argument reads "missing argument NAME (cluster name)" as the usage line spells it, and
+ * missing flags are listed together ("missing required flags --cluster, --type").
+ */
+export function parseErrorMessage(error: Error & {args?: unknown}): string {
+  if (error.constructor?.name === 'RequiredArgsError' && Array.isArray(error.args)) {
+    const args = (error.args as {name?: string; description?: string}[]).filter((arg) => arg.name)
+    const described = args.map((arg) => {
+      const what = arg.description?.trim().replace(/\.$/, '')
+      const lowered = what && /^[A-Z][a-z]/.test(what) ? what[0]!.toLowerCase() + what.slice(1) : what
+      return `${arg.name!.toUpperCase()}${lowered ? ` (${lowered})` : ''}`
+    })
+    return `missing argument${described.length === 1 ? '' : 's'} ${described.join(', ')}`
+  }
+  const lines = error.message
+    // eslint-disable-next-line no-control-regex
+    .replace(/\u001b\[[0-9;]*m/g, '')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line && !/^See more help/.test(line) && !/^The following errors? occurred/.test(line))
+  const missingFlags = lines.flatMap((line) => /^Missing required flag (\S+)$/.exec(line)?.[1] ?? [])
+  if (missingFlags.length > 0 && missingFlags.length === lines.length) {
+    const flags = missingFlags.map((flag) => `--${flag}`).join(', ')
+    return `missing required flag${missingFlags.length === 1 ? '' : 's'} ${flags}`
+  }
+  return lines.slice(0, 2).join(' ').replace(/\s+/g, ' ')
 }
 
 /** oclif's own flag/argument parse errors (CLIParseError and its subclasses). */

@@ -1,5 +1,6 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../base-command.js'
+import {flagSourceFlags, flagSourceInput} from '../lib/flags/source-flags.js'
 import {clusterFlag, detailedExitcodeFlag, nowFlag} from '../lib/ops/tick-flags.js'
 
 export default class Tick extends BaseCommand<typeof Tick> {
@@ -20,6 +21,7 @@ export default class Tick extends BaseCommand<typeof Tick> {
     'dry-run': Flags.boolean({summary: 'Show what the tick would do; write nothing (same as `plan`).'}),
     now: nowFlag,
     'detailed-exitcode': detailedExitcodeFlag,
+    ...flagSourceFlags,
   }
 
   public async run(): Promise<unknown> {
@@ -32,12 +34,20 @@ export default class Tick extends BaseCommand<typeof Tick> {
     const dryRun = this.flags['dry-run']
     const nowMs = this.flags.now === undefined ? undefined : parseNow(this.flags.now, Date.now())
     const db = await this.catalog()
+    const {configuredFlags} = await import('../lib/flags/configured.js')
+    const createTimeFlags = dryRun ? null : await configuredFlags(flagSourceInput(this.flags))
     if (nowMs !== undefined && !dryRun) {
       this.note(
         `Note: applying as of ${new Date(nowMs).toISOString()} (--now): changes are written as if at that time, and their audit events carry that time, out of order with the rest of the audit log.`,
       )
     }
-    const {report, warnings} = await tick(db, {phases: this.flags.phase, clusterNames: this.flags.cluster, dryRun, nowMs})
+    const {report, warnings} = await tick(db, {
+      phases: this.flags.phase,
+      clusterNames: this.flags.cluster,
+      dryRun,
+      nowMs,
+      createTimeFlags,
+    }).finally(() => createTimeFlags?.close())
     const mode = dryRun ? 'plan' : 'applied'
     for (const warning of warnings) this.warnLine(warning)
     if (!this.jsonEnabled()) {

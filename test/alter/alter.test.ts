@@ -287,7 +287,7 @@ describe.each(backends())('cluster alter on a %s catalog', (backend: Backend) =>
     it('raising rf directly above max_replicas_per_cluster', async () => {
       const {id} = await servingCluster('n-rf-limit', '100cc', 1)
       const error = await refusedWithoutWrites('n-rf-limit', req({replicationFactor: 6}))
-      expect(error).toMatchObject({code: 'RESOURCE_LIMIT', message: 'replication factor 6 is above max_replicas_per_cluster (5)'})
+      expect(error).toMatchObject({code: 'RESOURCE_LIMIT', message: '--replication-factor 6 would need 6 replicas; max_replicas_per_cluster is 5 (the cluster has 1)'})
       expect((await alterCluster(db, 'n-rf-limit', req({replicationFactor: 5}), T0)).route).toBe('direct')
       expect((await clusterRow(db, id)).replication_factor).toBe(5)
     })
@@ -304,7 +304,7 @@ describe.each(backends())('cluster alter on a %s catalog', (backend: Backend) =>
         // 3 realized + 3 target = 6 > 5 (the default).
         const error = await refusedWithoutWrites('n-peak-replicas', req({size: '200cc'}))
         expect(error.code).toBe('RESOURCE_LIMIT')
-        expect(error.message).toMatch(/needs 6 replicas .* max_replicas_per_cluster \(5\)/)
+        expect(error.message).toBe('would need 6 replicas while the shapes overlap; max_replicas_per_cluster is 5 (the cluster has 3)')
         // Exactly at the limit is allowed.
         await setParameter(db, 'max_replicas_per_cluster', '6')
         expect((await alterCluster(db, 'n-peak-replicas', req({size: '200cc'}), T0)).transition).toBe('started')

@@ -12,16 +12,6 @@ const CATALOG = 'src/lib/catalog/'
 
 /** Files outside the catalog that still hold SQL, each to be emptied into catalog query modules. */
 const PENDING: readonly string[] = [
-  'src/lib/ddl/audit-log.ts',
-  'src/lib/ddl/clusters.ts',
-  'src/lib/ddl/replicas.ts',
-  'src/lib/ddl/show.ts',
-  'src/lib/flags/settings.ts',
-  'src/lib/flags/store.ts',
-  'src/lib/flags/sync.ts',
-  'src/lib/objects/objects.ts',
-  'src/lib/ops/run.ts',
-  'src/lib/sizes/size-map.ts',
 ]
 
 /** Per file outside the catalog, its SQL literals as `line: text`. */

@@ -102,12 +102,12 @@ describe('parseClusterOptions', () => {
     })
   })
 
-  it('uses the seed messages for the cross-option validations', () => {
+  it("uses the seed's cross-option validations, worded with the CLI's flags", () => {
     expect(refusal({size: '100cc', hydrationSize: '100cc'}).message).toBe(
       hydrationSizeEqualsSizeMessage('100cc'),
     )
     expect(hydrationSizeEqualsSizeMessage('100cc')).toBe(
-      "HYDRATION SIZE must differ from the cluster SIZE ('100cc'); a burst replica at the same size would not accelerate hydration",
+      "--hydration-size must differ from the cluster's size (100cc): a burst replica of the same size would not speed up hydration",
     )
     expect(refusal({size: '100cc', schedule: 'on-refresh', hydrationSize: '800cc'}).message).toBe(
       AUTO_SCALING_WITH_SCHEDULE_MESSAGE,
@@ -115,6 +115,15 @@ describe('parseClusterOptions', () => {
     expect(refusal({size: '100cc', schedule: 'on-refresh', replicationFactor: '1'}).message).toBe(
       REPLICATION_FACTOR_WITH_SCHEDULE_MESSAGE,
     )
+    // No SQL keywords: every refusal names the flags a user typed.
+    for (const message of [
+      AUTO_SCALING_WITH_SCHEDULE_MESSAGE,
+      REPLICATION_FACTOR_WITH_SCHEDULE_MESSAGE,
+      hydrationSizeEqualsSizeMessage('x'),
+    ]) {
+      expect(message).not.toMatch(/HYDRATION SIZE|REPLICATION FACTOR|SCHEDULE|AUTO SCALING|\bSIZE\b/)
+      expect(message).toMatch(/--(hydration-size|replication-factor|schedule)/)
+    }
   })
 
   it.each<[string, ClusterOptionInput, RegExp]>([
@@ -130,6 +139,16 @@ describe('parseClusterOptions', () => {
       /invalid replication factor "1.5"/,
     ],
     ['word replication factor', {size: '100cc', replicationFactor: 'two'}, /invalid replication factor/],
+    [
+      'replication factor beyond any number the catalog stores',
+      {size: '100cc', replicationFactor: '99999999999999999999'},
+      /^invalid replication factor "99999999999999999999": too large, the maximum is 2147483647$/,
+    ],
+    [
+      'replication factor one past the maximum',
+      {size: '100cc', replicationFactor: '2147483648'},
+      /too large, the maximum is 2147483647$/,
+    ],
     [
       'duration with words',
       {size: '100cc', introspectionInterval: '10 minutes'},

@@ -174,7 +174,7 @@ describe.each(backends())('cluster DDL on %s', (backend) => {
   it('checks the replication factor against max_replicas_per_cluster (default 5, or the stored value)', async () => {
     await expectRefused(
       () => createCluster(catalog.db, 'x', spec({size: '100cc', replicationFactor: '6'})),
-      /max_replicas_per_cluster limit of 5/,
+      /^cluster "x" would have 6 replicas; max_replicas_per_cluster is 5 \(the cluster has 0\)$/,
     )
     await createCluster(catalog.db, 'five', spec({size: '25cc', replicationFactor: '5'}))
     await catalog.db.query(
@@ -183,14 +183,14 @@ describe.each(backends())('cluster DDL on %s', (backend) => {
     try {
       await expectRefused(
         () => createCluster(catalog.db, 'x', spec({size: '100cc', replicationFactor: '3'})),
-        /would have 3 replicas, over the max_replicas_per_cluster limit of 2/,
+        /would have 3 replicas; max_replicas_per_cluster is 2 \(the cluster has 0\)/,
       )
       await catalog.db.query(
         "UPDATE mzcluster.system_parameters SET value = 'garbage' WHERE name = 'max_replicas_per_cluster'",
       )
       await expectRefused(
         () => createCluster(catalog.db, 'x', spec({size: '100cc', replicationFactor: '6'})),
-        /limit of 5/, // an unparsable stored value falls back to the default
+        /max_replicas_per_cluster is 5/, // an unparsable stored value falls back to the default
       )
     } finally {
       await catalog.db.query(

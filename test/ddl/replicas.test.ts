@@ -117,7 +117,7 @@ describe.each(backends())('replica DDL on %s', (backend) => {
     try {
       await expectRefused(
         () => createReplica(catalog.db, {cluster: weird, replica: 'r2'}, {size: '50cc'}),
-        /would have 2 replicas, over the max_replicas_per_cluster limit of 1 \(current: 1\)/,
+        /would have 2 replicas; max_replicas_per_cluster is 1 \(the cluster has 1\)/,
       )
     } finally {
       await catalog.db.query(

@@ -5,7 +5,7 @@
 import {execFileSync} from 'node:child_process'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {dumpFlags, envLines, isSingleObject, shellQuote, type DumpRow} from '../../src/lib/flags/dump.js'
-import {listParameters} from '../../src/lib/flags/registry.js'
+import {listParameters} from '../../src/lib/parameters/registry.js'
 import {setParameters} from '../../src/lib/flags/settings.js'
 import {formatReplicaRef} from '../../src/lib/flags/store.js'
 import {parseReplicaRef} from '../../src/lib/input/names.js'

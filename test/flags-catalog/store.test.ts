@@ -3,7 +3,8 @@
 // environment-wide reader.
 
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {readEnvironmentParameter, readFlagState} from '../../src/lib/flags/store.js'
+import {SystemParameters} from '../../src/lib/catalog/parameters.js'
+import {readFlagState} from '../../src/lib/flags/store.js'
 import type {TestCatalog} from '../support/catalogs.js'
 import {backends, freshCatalog} from '../support/catalogs.js'
 import {ENVIRONMENT_ID, insertObjects} from './objects.js'
@@ -78,8 +79,9 @@ describe.each(backends())('flags store on %s', (backend) => {
   })
 
   it('reads one environment-wide parameter typed, an unparseable stored value falling back to the default', async () => {
-    expect(await readEnvironmentParameter<number>(catalog.db, 'max_replicas_per_cluster')).toBe(8)
-    expect(await readEnvironmentParameter<string>(catalog.db, 'signal_source')).toBe('catalog')
-    expect(await readEnvironmentParameter<number>(catalog.db, 'cluster_controller_tick_interval')).toBe(5000)
+    const parameters = await SystemParameters.read(catalog.db)
+    expect(parameters.number('max_replicas_per_cluster')).toBe(8)
+    expect(parameters.string('signal_source')).toBe('catalog')
+    expect(parameters.number('cluster_controller_tick_interval')).toBe(5000)
   })
 })

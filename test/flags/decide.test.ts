@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
 import {decideOverride, renderLdValue} from '../../src/lib/flags/decide.js'
-import {getParameter, type ParameterDef} from '../../src/lib/flags/registry.js'
+import {getParameter, type ParameterDef} from '../../src/lib/parameters/registry.js'
 
 const param = (name: string): ParameterDef => {
   const def = getParameter(name)

@@ -12,7 +12,7 @@ import {
 import {decideOverride} from '../../src/lib/flags/decide.js'
 import {openFlagSource, type FlagSource} from '../../src/lib/flags/evaluate.js'
 import {fileClientOptions, sdkLogger} from '../../src/lib/flags/flag-source.js'
-import {boolType, byteSizeType} from '../../src/lib/flags/values.js'
+import {boolType, byteSizeType} from '../../src/lib/parameters/values.js'
 
 const FIXTURE = fileURLToPath(new URL('../fixtures/flags/scoped-flags.json', import.meta.url))
 

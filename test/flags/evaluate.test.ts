@@ -15,7 +15,7 @@ import {
   type FlagSource,
   type ScopedEvaluationInput,
 } from '../../src/lib/flags/evaluate.js'
-import {REGISTRY, getParameter} from '../../src/lib/flags/registry.js'
+import {REGISTRY, getParameter} from '../../src/lib/parameters/registry.js'
 
 const FIXTURE = fileURLToPath(new URL('../fixtures/flags/scoped-flags.json', import.meta.url))
 

@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
 import {parameterChoices, rankMatches} from '../../src/lib/flags/inspect.js'
-import type {ResolvedParameter} from '../../src/lib/flags/resolve.js'
+import type {ResolvedParameter} from '../../src/lib/parameters/resolve.js'
 
 describe('rankMatches', () => {
   const clusters = ['analytics', 'mz_probe', 'mz_system', 'prod', 'production', 'reprocess'].map((name) => ({name}))

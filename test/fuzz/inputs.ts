@@ -363,6 +363,28 @@ export const COMMANDS: Readonly<Record<string, {readonly quota: number; readonly
       {category: 'unknown-flag', argv: (v) => [v], values: UNKNOWN_FLAGS},
     ],
   },
+  simulate: {
+    quota: 4,
+    templates: [
+      {category: 'time', argv: (v) => ['--until', v], values: TIMES},
+      {
+        category: 'bad-value',
+        argv: (v) => ['--event', v],
+        values: ['+10m cluster frobnicate prod', 'soon cluster alter prod --size 200cc', '+10m cluster alter prod --size nope', "+10m cluster alter 'prod", '+10m flags set nope=1', '+99d cluster alter prod --size 200cc', ''],
+      },
+      {category: 'unknown-entity', argv: () => ['--cluster', 'nope']},
+      {category: 'unknown-entity', argv: (v) => ['--event', v], values: ['+1m cluster cancel nope', '+1m signal frontier nope --sealed']},
+      {category: 'duration', argv: (v) => ['--hydration', v], values: DURATIONS},
+    ],
+  },
+  history: {
+    quota: 3,
+    templates: [
+      {category: 'time', argv: (v) => ['--since', v], values: TIMES},
+      {category: 'unknown-entity', argv: () => ['--cluster', 'nope']},
+      {category: 'extra-arg', argv: () => ['extra']},
+    ],
+  },
   tick: {
     quota: 3,
     templates: [

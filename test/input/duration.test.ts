@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
 import {exitCodes, UsageError} from '../../src/lib/errors.js'
-import {parseDuration} from '../../src/lib/input/duration.js'
+import {MAX_DURATION_DAYS, parseDuration} from '../../src/lib/input/duration.js'
 
 describe('parseDuration', () => {
   it.each([
@@ -51,5 +51,14 @@ describe('parseDuration', () => {
     )
     expect((error as UsageError).exitCode).toBe(exitCodes.usage)
     expect((error as UsageError).code).toBe('INVALID_DURATION')
+  })
+})
+
+describe('durations too large for a timestamp', () => {
+  it('say so and give the maximum, which is itself accepted', () => {
+    expect(() => parseDuration('99999999999h')).toThrow(
+      /^invalid duration "99999999999h": too large, the maximum is 104249991d$/,
+    )
+    expect(parseDuration(`${MAX_DURATION_DAYS}d`)).toBe(MAX_DURATION_DAYS * 86_400_000)
   })
 })

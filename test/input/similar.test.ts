@@ -16,6 +16,8 @@ describe('closestName', () => {
 
   it('suggests nothing when no name is close', () => {
     expect(closestName('warehouse', clusters)).toBeNull()
+    // Short names need a close match: 99cc is two edits from 50cc, too far to suggest.
+    expect(closestName('99cc', ['25cc', '50cc', '100cc'])).toBeNull()
     expect(didYouMean('warehouse', clusters)).toBe('')
   })
 

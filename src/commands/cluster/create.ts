@@ -1,7 +1,9 @@
 import {Args} from '@oclif/core'
-import {BaseCommand} from '../../base-command.js'
+import type {DryRun} from '../../base-command.js'
+import {BaseCommand, dryRunFlag} from '../../base-command.js'
 import {clusterCreateFlags, clusterOptionInput} from '../../lib/ddl/cluster-flags.js'
-import type {ClusterView} from '../../lib/ddl/show.js'
+import type {ClusterView, Planned} from '../../lib/ddl/show.js'
+import {flagSourceFlags, flagSourceInput} from '../../lib/flags/source-flags.js'
 
 export default class ClusterCreate extends BaseCommand<typeof ClusterCreate> {
   static override summary = 'Create a managed or unmanaged cluster.'
@@ -15,21 +17,33 @@ export default class ClusterCreate extends BaseCommand<typeof ClusterCreate> {
     '<%= config.bin %> <%= command.id %> nightly --size 400cc --schedule on-refresh --hydration-time-estimate 15m',
     '<%= config.bin %> <%= command.id %> analytics --size 100cc --feature enable_eager_delta_joins=on',
     '<%= config.bin %> <%= command.id %> scratch --unmanaged',
+    '<%= config.bin %> <%= command.id %> prod --size 100cc --replication-factor 2 --dry-run --json',
   ]
 
   static override args = {
     name: Args.string({description: 'Cluster name.', required: true}),
   }
 
-  static override flags = clusterCreateFlags
+  static override flags = {...clusterCreateFlags, ...flagSourceFlags, ...dryRunFlag}
 
-  public async run(): Promise<ClusterView> {
+  public async run(): Promise<ClusterView | DryRun<Planned<ClusterView>>> {
     const {parseClusterOptions} = await import('../../lib/ddl/cluster-options.js')
     const spec = parseClusterOptions(clusterOptionInput(this.flags))
     const db = await this.catalog()
-    const {createCluster} = await import('../../lib/ddl/clusters.js')
-    const {showClusterById} = await import('../../lib/ddl/show.js')
-    const row = await createCluster(db, this.args.name, spec)
+    const {createCluster, createClusterStep} = await import('../../lib/ddl/clusters.js')
+    const {plannedClusterView, showClusterById} = await import('../../lib/ddl/show.js')
+    if (this.flags['dry-run']) {
+      // No create-time flags: resolving them allocates the cluster's id, and a dry run allocates nothing.
+      const {previewWrite} = await import('../../lib/catalog/write-step.js')
+      const planned = plannedClusterView((await previewWrite(db, createClusterStep(this.args.name, spec))).row)
+      const {clusterCreateLines} = await import('../../lib/ddl/render.js')
+      return this.dryRunResult(planned, clusterCreateLines(planned, this.style))
+    }
+    const {clusterCreateHookFor} = await import('../../lib/flags/configured.js')
+    const {createTimeFlags, hook} = await clusterCreateHookFor(db, flagSourceInput(this.flags))
+    const row = await createCluster(db, this.args.name, spec, {hook, onWarning: (m) => this.warnLine(m)}).finally(() =>
+      createTimeFlags?.close(),
+    )
     const view = await showClusterById(db, row.id)
     if (!view) throw new Error(`cluster ${row.id} vanished after creation`)
     this.note(

@@ -52,7 +52,7 @@ Needs a terminal; in scripts use \`mzcluster flags dump --resolved\` (\`--json\`
     }
     const {chooseFlagSource} = await import('../../lib/flags/source-options.js')
     const {parseKeyMap, openFlagSource} = await import('../../lib/flags/evaluate.js')
-    const {REGISTRY} = await import('../../lib/flags/registry.js')
+    const {REGISTRY} = await import('../../lib/parameters/registry.js')
     const sourceOptions = chooseFlagSource({
       flagsFile: this.flags['flags-file'],
       sdkKey: this.flags['sdk-key'],

@@ -21,7 +21,7 @@ JSON: an array of {name, scope, type, default, description}.`
   }
 
   public async run(): Promise<ParamRow[]> {
-    const {listParameters} = await import('../../lib/flags/registry.js')
+    const {listParameters} = await import('../../lib/parameters/registry.js')
     const {PARAM_COLUMNS, paramRow} = await import('../../lib/flags/render.js')
     const rows = listParameters(this.flags.scope).map(paramRow)
     this.printRows(PARAM_COLUMNS, rows)

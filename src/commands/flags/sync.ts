@@ -1,5 +1,6 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../../base-command.js'
+import {flagSourceFlags} from '../../lib/flags/source-flags.js'
 import type {SyncResult} from '../../lib/flags/sync.js'
 
 export default class FlagsSync extends BaseCommand<typeof FlagsSync> {
@@ -18,29 +19,14 @@ JSON: {dry_run, written, scoped_enabled, environment_id, changes: [{scope, objec
   ]
 
   static override flags = {
-    'flags-file': Flags.string({
-      summary: 'A LaunchDarkly flag-data JSON file (the SDK file data source; offline).',
-      helpValue: 'FILE',
-    }),
-    'sdk-key': Flags.string({
-      summary:
-        'A LaunchDarkly server-side SDK key (prefer $MZCLUSTER_LD_SDK_KEY: flags show up in process lists).',
-      helpValue: 'KEY',
-    }),
-    'key-map': Flags.string({
-      summary:
-        "PARAMETER=FLAG_KEY pairs separated by ';' (repeatable); unmapped parameters use their own name.",
-      helpValue: 'MAP',
-      multiple: true,
-      env: 'MZCLUSTER_LD_KEY_MAP',
-    }),
+    ...flagSourceFlags,
     'dry-run': Flags.boolean({summary: 'Print the changes; write nothing.'}),
   }
 
   public async run(): Promise<SyncResult> {
     const {requireFlagSource} = await import('../../lib/flags/source-options.js')
     const {parseKeyMap, openFlagSource} = await import('../../lib/flags/evaluate.js')
-    const {REGISTRY} = await import('../../lib/flags/registry.js')
+    const {REGISTRY} = await import('../../lib/parameters/registry.js')
     const sourceOptions = requireFlagSource({
       flagsFile: this.flags['flags-file'],
       sdkKey: this.flags['sdk-key'],

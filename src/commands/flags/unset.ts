@@ -1,5 +1,6 @@
 import {Args} from '@oclif/core'
-import {BaseCommand} from '../../base-command.js'
+import type {DryRun} from '../../base-command.js'
+import {BaseCommand, dryRunFlag} from '../../base-command.js'
 import type {SettingChange} from '../../lib/flags/settings.js'
 import {settingTarget, targetFlags} from '../../lib/flags/target-flags.js'
 
@@ -20,14 +21,23 @@ JSON: an array of {scope, object_id, object_name, name, value (null), previous, 
     name: Args.string({description: 'Parameter name; give several to remove them together.', required: true}),
   }
 
-  static override flags = targetFlags
+  static override flags = {...targetFlags, ...dryRunFlag}
 
-  public async run(): Promise<SettingChange[]> {
+  public async run(): Promise<SettingChange[] | DryRun<{changes: SettingChange[]}>> {
     const {argv} = await this.parse(FlagsUnset)
     const target = await settingTarget(this.flags)
-    const {unsetParameters} = await import('../../lib/flags/settings.js')
+    const {unsetParametersStep} = await import('../../lib/flags/settings.js')
     const {settingLine} = await import('../../lib/flags/render.js')
-    const changes = await unsetParameters(await this.catalog(), target, argv as string[])
+    const {previewWrite, runWrite} = await import('../../lib/catalog/write-step.js')
+    const step = unsetParametersStep(target, argv as string[])
+    if (this.flags['dry-run']) {
+      const changes = [...(await previewWrite(await this.catalog(), step)).changes]
+      return this.dryRunResult(
+        {changes},
+        changes.map((change) => settingLine(change, this.style)),
+      )
+    }
+    const changes = await runWrite(await this.catalog(), step)
     for (const change of changes) this.note(settingLine(change, this.errStyle))
     return changes
   }

@@ -1,5 +1,6 @@
 import {Args, Flags} from '@oclif/core'
-import {BaseCommand} from '../../base-command.js'
+import type {DryRun} from '../../base-command.js'
+import {BaseCommand, dryRunFlag} from '../../base-command.js'
 import type {ObjectJson} from '../../lib/objects/types.js'
 import {OBJECT_TYPES} from '../../lib/objects/types.js'
 
@@ -33,10 +34,12 @@ Objects may be created on builtin clusters too (Materialize keeps its introspect
       summary: 'Materialized views: refresh at this time (repeatable).',
     }),
     replica: Flags.string({summary: 'Pin the object to this replica of the cluster (IN CLUSTER … REPLICA).'}),
+    ...dryRunFlag,
   }
 
-  public async run(): Promise<ObjectJson> {
-    const {createObject, newObject} = await import('../../lib/objects/objects.js')
+  public async run(): Promise<ObjectJson | DryRun<Omit<ObjectJson, 'id'> & {id: null}>> {
+    const {createObjectStep, newObject, plannedObject} = await import('../../lib/objects/objects.js')
+    const {previewWrite, runWrite} = await import('../../lib/catalog/write-step.js')
     const {flags} = this
     // Validated before the catalog is opened: a bad option costs nothing.
     const spec = newObject({
@@ -46,13 +49,14 @@ Objects may be created on builtin clusters too (Materialize keeps its introspect
       replica: flags.replica,
       refresh: {every: flags['refresh-every'], alignedTo: flags['aligned-to'], ats: flags['refresh-at']},
     })
-    const object = await createObject(await this.catalog(), spec)
-    if (!this.jsonEnabled()) {
-      const pinned = object.replica_name === null ? '' : `, pinned to replica ${object.replica_name}`
-      this.note(
-        `Created ${object.type} ${object.name} (${object.id}) on cluster ${object.cluster_name}${pinned}.`,
-      )
+    const {objectCreatedLine, objectCreateLines} = await import('../../lib/objects/render.js')
+    const step = createObjectStep(spec)
+    if (flags['dry-run']) {
+      const planned = plannedObject(await previewWrite(await this.catalog(), step))
+      return this.dryRunResult(planned, objectCreateLines(planned, this.style))
     }
+    const object = await runWrite(await this.catalog(), step)
+    if (!this.jsonEnabled()) this.note(objectCreatedLine(object))
     return object
   }
 }

@@ -1,5 +1,6 @@
 import {Args} from '@oclif/core'
-import {BaseCommand} from '../../base-command.js'
+import type {DryRun} from '../../base-command.js'
+import {BaseCommand, dryRunFlag} from '../../base-command.js'
 import type {ObjectJson} from '../../lib/objects/types.js'
 
 export default class ObjectDrop extends BaseCommand<typeof ObjectDrop> {
@@ -16,11 +17,19 @@ export default class ObjectDrop extends BaseCommand<typeof ObjectDrop> {
     name: Args.string({required: true, description: 'Object name.'}),
   }
 
-  public async run(): Promise<ObjectJson> {
-    const {dropObject} = await import('../../lib/objects/objects.js')
-    const object = await dropObject(await this.catalog(), this.args.name)
-    if (!this.jsonEnabled())
-      this.note(`Dropped ${object.type} ${object.name} (${object.id}) from cluster ${object.cluster_name}.`)
+  static override flags = dryRunFlag
+
+  public async run(): Promise<ObjectJson | DryRun<ObjectJson>> {
+    const {dropObjectStep} = await import('../../lib/objects/objects.js')
+    const {objectDroppedLine, objectDropLines} = await import('../../lib/objects/render.js')
+    const {previewWrite, runWrite} = await import('../../lib/catalog/write-step.js')
+    const step = dropObjectStep(this.args.name)
+    if (this.flags['dry-run']) {
+      const planned = await previewWrite(await this.catalog(), step)
+      return this.dryRunResult(planned, objectDropLines(planned, this.style))
+    }
+    const object = await runWrite(await this.catalog(), step)
+    if (!this.jsonEnabled()) this.note(objectDroppedLine(object))
     return object
   }
 }

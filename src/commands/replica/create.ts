@@ -1,6 +1,7 @@
 import {Args, Flags} from '@oclif/core'
-import {BaseCommand} from '../../base-command.js'
-import type {ReplicaListItem} from '../../lib/ddl/show.js'
+import type {DryRun} from '../../base-command.js'
+import {BaseCommand, dryRunFlag} from '../../base-command.js'
+import type {Planned, ReplicaListItem} from '../../lib/ddl/show.js'
 
 export default class ReplicaCreate extends BaseCommand<typeof ReplicaCreate> {
   static override summary = 'Create a replica in an unmanaged cluster.'
@@ -26,18 +27,27 @@ export default class ReplicaCreate extends BaseCommand<typeof ReplicaCreate> {
       summary: 'Pin the replica to one availability zone.',
       helpValue: 'AZ',
     }),
+    ...dryRunFlag,
   }
 
-  public async run(): Promise<ReplicaListItem> {
+  public async run(): Promise<ReplicaListItem | DryRun<Planned<ReplicaListItem>>> {
     const {parseReplicaRef} = await import('../../lib/input/names.js')
     const ref = parseReplicaRef(this.args.replica)
     const db = await this.catalog()
-    const {createReplica} = await import('../../lib/ddl/replicas.js')
-    const {listReplicas} = await import('../../lib/ddl/show.js')
-    const row = await createReplica(db, ref, {
+    const {createReplicaStep} = await import('../../lib/ddl/replicas.js')
+    const {listReplicas, plannedReplicaItem} = await import('../../lib/ddl/show.js')
+    const {previewWrite, runWrite} = await import('../../lib/catalog/write-step.js')
+    const step = createReplicaStep(ref, {
       size: this.flags.size,
       availabilityZone: this.flags['availability-zone'],
     })
+    if (this.flags['dry-run']) {
+      const plan = await previewWrite(db, step)
+      const planned = plannedReplicaItem(plan.cluster.name, plan.row)
+      const {replicaCreateLines} = await import('../../lib/ddl/render.js')
+      return this.dryRunResult(planned, replicaCreateLines(planned, this.style))
+    }
+    const row = await runWrite(db, step)
     const created = (await listReplicas(db, {cluster: ref.cluster})).find((replica) => replica.id === row.id)
     if (!created) throw new Error(`replica ${row.id} vanished after creation`)
     this.note(

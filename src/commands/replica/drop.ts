@@ -1,5 +1,6 @@
 import {Args} from '@oclif/core'
-import {BaseCommand} from '../../base-command.js'
+import type {DryRun} from '../../base-command.js'
+import {BaseCommand, dryRunFlag} from '../../base-command.js'
 import type {ReplicaDropResult} from '../../lib/ddl/replicas.js'
 
 export default class ReplicaDrop extends BaseCommand<typeof ReplicaDrop> {
@@ -16,12 +17,21 @@ export default class ReplicaDrop extends BaseCommand<typeof ReplicaDrop> {
     replica: Args.string({description: 'CLUSTER.REPLICA', required: true}),
   }
 
-  public async run(): Promise<ReplicaDropResult> {
+  static override flags = dryRunFlag
+
+  public async run(): Promise<ReplicaDropResult | DryRun<ReplicaDropResult>> {
     const {parseReplicaRef} = await import('../../lib/input/names.js')
     const ref = parseReplicaRef(this.args.replica)
     const db = await this.catalog()
-    const {dropReplica} = await import('../../lib/ddl/replicas.js')
-    const result = await dropReplica(db, ref)
+    const {dropReplicaStep, replicaDropResult} = await import('../../lib/ddl/replicas.js')
+    const {previewWrite, runWrite} = await import('../../lib/catalog/write-step.js')
+    const step = dropReplicaStep(ref)
+    if (this.flags['dry-run']) {
+      const planned = replicaDropResult(await previewWrite(db, step))
+      const {replicaDropLines} = await import('../../lib/ddl/render.js')
+      return this.dryRunResult(planned, replicaDropLines(planned, this.style))
+    }
+    const result = await runWrite(db, step)
     this.note(
       `Dropped replica ${JSON.stringify(result.replica_name)} (${result.replica_id}) of cluster ${JSON.stringify(result.cluster_name)}.`,
     )

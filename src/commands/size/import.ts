@@ -1,5 +1,6 @@
 import {Args, Flags} from '@oclif/core'
-import {BaseCommand} from '../../base-command.js'
+import type {DryRun} from '../../base-command.js'
+import {BaseCommand, dryRunFlag} from '../../base-command.js'
 import type {SizeImportResult} from '../../lib/sizes/size-map.js'
 
 export default class SizeImport extends BaseCommand<typeof SizeImport> {
@@ -24,22 +25,22 @@ Every entry is validated before anything is written; one defect refuses the whol
     replace: Flags.boolean({
       summary: 'Replace the whole size map with the file (sizes not in it are removed).',
     }),
+    ...dryRunFlag,
   }
 
-  public async run(): Promise<SizeImportResult> {
+  public async run(): Promise<SizeImportResult | DryRun<SizeImportResult>> {
     const {parseSizeFile, readSizeSource} = await import('../../lib/sizes/size-file.js')
     const {text, source} = await readSizeSource(this.args.file)
     const sizes = parseSizeFile(text, source)
-    const {importSizes} = await import('../../lib/sizes/size-map.js')
-    const result = await importSizes(await this.catalog(), sizes, {replace: this.flags.replace})
-    if (!this.jsonEnabled()) {
-      const changed = result.added.length + result.updated.length + result.removed.length
-      this.note(
-        changed === 0
-          ? `Size map unchanged (${sizes.length} size${sizes.length === 1 ? '' : 's'} already as given).`
-          : `Imported ${sizes.length} size${sizes.length === 1 ? '' : 's'}: ${result.added.length} added, ${result.updated.length} updated, ${result.removed.length} removed.`,
-      )
+    const {importSizesStep, sizeImportLine, sizeImportLines} = await import('../../lib/sizes/size-map.js')
+    const {previewWrite, runWrite} = await import('../../lib/catalog/write-step.js')
+    const step = importSizesStep(sizes, {replace: this.flags.replace})
+    if (this.flags['dry-run']) {
+      const {result} = await previewWrite(await this.catalog(), step)
+      return this.dryRunResult(result, sizeImportLines(result, this.style))
     }
+    const result = await runWrite(await this.catalog(), step)
+    if (!this.jsonEnabled()) this.note(sizeImportLine(result, {dryRun: false}))
     return result
   }
 }

@@ -88,7 +88,7 @@ export interface CancelResult extends AlterResult {
   readonly inFlightReplicas: readonly string[]
 }
 
-const MANAGED_ONLY: readonly (keyof AlterRequest)[] = [
+const MANAGED_ONLY = [
   'size',
   'replicationFactor',
   'availabilityZones',
@@ -97,10 +97,22 @@ const MANAGED_ONLY: readonly (keyof AlterRequest)[] = [
   'schedule',
   'hydrationTimeEstimateMs',
   'autoScaling',
-]
+] as const satisfies readonly (keyof AlterRequest)[]
+
+/** The flag that sets each managed-only field, for refusals in the CLI's words. */
+const FLAG_OF: Readonly<Record<(typeof MANAGED_ONLY)[number], string>> = {
+  size: '--size',
+  replicationFactor: '--replication-factor',
+  availabilityZones: '--availability-zones',
+  logLogging: '--introspection-debugging',
+  intervalMs: '--introspection-interval',
+  schedule: '--schedule',
+  hydrationTimeEstimateMs: '--hydration-time-estimate',
+  autoScaling: '--hydration-size/--linger/--no-auto-scaling',
+}
 
 function refuseOptions(name: string, builtin: boolean, request: AlterRequest, why: string): void {
-  const given = MANAGED_ONLY.filter((key) => request[key] !== undefined)
+  const given = MANAGED_ONLY.filter((key) => request[key] !== undefined).map((key) => FLAG_OF[key])
   if (given.length > 0 || request.timing.kind !== 'default' || request.wait) {
     throw new UsageError(`cannot change ${given.length > 0 ? given.join(', ') : 'the wait options'} of ${why} ${JSON.stringify(name)}`, {
       code: 'INVALID_OPTIONS',
@@ -130,10 +142,10 @@ export function reshapePeak(current: ClusterConfig, record: ReconfigurationRecor
   }
 }
 
-function checkPeak(peak: AlterPeak): void {
+function checkPeak(peak: AlterPeak, currentReplicas: number): void {
   if (peak.replicas > peak.maxReplicasPerCluster) {
     throw new UsageError(
-      `this reconfiguration needs ${peak.replicas} replicas while the old and new shapes overlap, above max_replicas_per_cluster (${peak.maxReplicasPerCluster})`,
+      `would need ${peak.replicas} replicas while the shapes overlap; max_replicas_per_cluster is ${peak.maxReplicasPerCluster} (the cluster has ${currentReplicas})`,
       {code: 'RESOURCE_LIMIT', hint: 'raise max_replicas_per_cluster, or use --timeout 0s --on-timeout commit for a non-graceful cut-over'},
     )
   }
@@ -191,12 +203,12 @@ export function decideAlter(subject: AlterSubject, request: AlterRequest, enviro
     const rf = route.next.replicationFactor
     const limit = environment.maxReplicasPerCluster
     if (rf > current.replicationFactor && rf > limit) {
-      throw new UsageError(`replication factor ${rf} is above max_replicas_per_cluster (${limit})`, {code: 'RESOURCE_LIMIT'})
+      throw new UsageError(`--replication-factor ${rf} would need ${rf} replicas; max_replicas_per_cluster is ${limit} (the cluster has ${current.replicationFactor})`, {code: 'RESOURCE_LIMIT'})
     }
   }
   if (route.kind === 'reshape' && route.transition === 'started') {
     const peak = reshapePeak(current, route.record, environment)
-    checkPeak(peak)
+    checkPeak(peak, current.replicationFactor)
     return {...decision, peak}
   }
   return decision

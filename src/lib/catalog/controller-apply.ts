@@ -17,28 +17,21 @@ import {burstToJson, clusterState, loggingToJson, reconfigurationToJson} from '.
 import {bumpClusterVersions, lockClusters, updateClusterConfigs} from './cluster-writes.js'
 import {replicaCreateEvent, replicaDropEvent, stateWriteEvents} from './controller-audit.js'
 import type {Queryable} from './db.js'
-import type {ReplicaFlagRow, NewReplica} from './replica-writes.js'
-import {deleteReplicas, insertControllerReplicas, inspectReplicas, replicaKey, writeReplicaFlagRows} from './replica-writes.js'
+import type {CreatedOverride} from './flags.js'
+import {insertCreatedOverrides} from './flags.js'
+import type {NewReplica} from './replica-writes.js'
+import {deleteReplicas, insertControllerReplicas, inspectReplicas, replicaKey} from './replica-writes.js'
 import type {ResourceUsage} from './resource-limits.js'
 import {lockedResourceUsage} from './resource-limits.js'
 
-/** A replica the apply created, as handed to `createdReplicaFlags`. */
-export interface CreatedReplica {
-  readonly clusterId: string
-  readonly clusterName: string
-  readonly replicaId: string
-  readonly replicaName: string
-  readonly size: string
-}
-
 export interface ApplyHooks {
+  /** Ids allocated ahead for creates (by `clusterId/name`); a create without one draws its id here. */
+  readonly replicaIds?: ReadonlyMap<string, string>
   /**
-   * Scoped-flag rows (`replica_system_configurations`) for the replicas this apply creates, written
-   * in the same transaction. Called inside the transaction after the inserts (the ids exist only
-   * then), while the apply holds its locks: it must not do I/O, and it may be called again when the
-   * transaction is retried.
+   * Scoped-flag overrides of the replicas being created, written in the same transaction (rows of
+   * replicas that a refused batch did not create are skipped).
    */
-  readonly createdReplicaFlags?: (created: readonly CreatedReplica[]) => readonly ReplicaFlagRow[] | Promise<readonly ReplicaFlagRow[]>
+  readonly overrides?: readonly CreatedOverride[]
 }
 
 type Create = Extract<Decision, {kind: 'create'}>
@@ -180,20 +173,12 @@ export async function applyBatches(tx: Queryable, batches: readonly (readonly De
       size: c.shape.size,
       availabilityZones: c.shape.availabilityZones,
       logging: loggingToJson(c.shape.logging),
+      id: hooks.replicaIds?.get(replicaKey(c.clusterId, c.name)) ?? null,
     })),
   )
   const inserted = new Map((await insertControllerReplicas(tx, wanted, nowMs)).map((row) => [replicaKey(row.cluster_id, row.name), row]))
   const clusterOf = (id: string) => current.get(id) as ClusterRow
-  if (hooks.createdReplicaFlags && inserted.size > 0) {
-    const created = [...inserted.values()].map((row) => ({
-      clusterId: row.cluster_id,
-      clusterName: clusterOf(row.cluster_id).name,
-      replicaId: row.id,
-      replicaName: row.name,
-      size: row.size,
-    }))
-    await writeReplicaFlagRows(tx, await hooks.createdReplicaFlags(created))
-  }
+  if (hooks.overrides && hooks.overrides.length > 0 && inserted.size > 0) await insertCreatedOverrides(tx, hooks.overrides)
   const finalRows = new Map<string, ClusterRow>()
   for (const a of accepted) for (const u of a.updates) finalRows.set(u.before.id, current.get(u.before.id) as ClusterRow)
   await updateClusterConfigs(tx, [...finalRows.values()])

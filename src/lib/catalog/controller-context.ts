@@ -22,19 +22,44 @@ import {advanceSimulatedFrontier} from '../controller/simulated-frontier.js'
 import {managedClusterIds, readClusterStates} from './cluster-state.js'
 import type {ApplyHooks} from './controller-apply.js'
 import {applyBatches} from './controller-apply.js'
+import {replicaKey} from './replica-writes.js'
 import type {Db} from './db.js'
+import type {CreatedOverride} from './flags.js'
 import {SystemParameters} from './parameters.js'
 import type {FrontierAdvance, RefreshMvRow, SignalSource} from './signals.js'
 import {clustersWithHydratableObjects, hydratedReplicas, refreshMaterializedViews, signalSource} from './signals.js'
 
-export type {CreatedReplica} from './controller-apply.js'
 export type {FrontierAdvance} from './signals.js'
 
-export interface CatalogContextOptions extends ApplyHooks {
+export interface CatalogContextOptions {
   /** A fixed "now" (`--now`); otherwise the wall clock at each read. */
   readonly nowMs?: number
   /** Restrict the tick to these cluster names (`--cluster`). */
   readonly clusterNames?: readonly string[]
+  /** Prepares replicas about to be created (ids and scoped flag rows) before an apply's transaction. */
+  readonly replicaCreateHook?: ReplicaCreateHook
+}
+
+/** A replica an apply is about to create. */
+export interface ReplicaToCreate {
+  readonly clusterId: string
+  readonly name: string
+  readonly size: string
+}
+
+/** What an apply writes with the replicas it creates: their ids, allocated ahead, and extra rows. */
+export interface PreparedReplicaCreates {
+  /** One id per replica, in the order given. */
+  readonly ids: readonly string[]
+  /** Scoped flag overrides of the new replicas, written in the apply's transaction. */
+  readonly overrides: readonly CreatedOverride[]
+  /** Why the new replicas get no overrides yet, if so (reported as a tick warning). */
+  readonly warning: string | null
+}
+
+/** Runs before an apply's transaction opens (no catalog lock is held while it evaluates). */
+export interface ReplicaCreateHook {
+  prepare(replicas: readonly ReplicaToCreate[]): Promise<PreparedReplicaCreates>
 }
 
 export class CatalogControllerCtx implements ClusterControllerCtx {
@@ -42,6 +67,8 @@ export class CatalogControllerCtx implements ClusterControllerCtx {
   private parameters: SystemParameters | null = null
   /** Applies that failed for a reason other than a witness mismatch (reported as warnings). */
   readonly applyErrors: string[] = []
+  /** Warnings of the replica create hook, each once. */
+  readonly createWarnings = new Set<string>()
   /** Simulated frontiers that moved during this tick's reads (persisted by `tick`, not by `plan`). */
   readonly frontierAdvances = new Map<string, FrontierAdvance>()
 
@@ -155,7 +182,7 @@ export class CatalogControllerCtx implements ClusterControllerCtx {
     const outcomes: ApplyOutcome[] = batches.map(() => 'applied')
     const work = batches.map((batch, i) => ({batch, i})).filter(({batch}) => batch.length > 0)
     if (work.length === 0) return outcomes
-    const hooks: ApplyHooks = {createdReplicaFlags: this.options.createdReplicaFlags}
+    const hooks: ApplyHooks = await this.prepareCreates(work.flatMap(({batch}) => batch))
     try {
       const applied = await this.db.transaction((tx) =>
         applyBatches(
@@ -177,5 +204,26 @@ export class CatalogControllerCtx implements ClusterControllerCtx {
       }
     }
     return outcomes
+  }
+
+  /** The create hook's preparation of these decisions' creates, before the apply's transaction. */
+  private async prepareCreates(decisions: readonly Decision[]): Promise<ApplyHooks> {
+    const hook = this.options.replicaCreateHook
+    const creates = decisions.filter((d): d is Extract<Decision, {kind: 'create'}> => d.kind === 'create')
+    if (!hook || creates.length === 0) return {}
+    try {
+      const prepared = await hook.prepare(creates.map((c) => ({clusterId: c.clusterId, name: c.name, size: c.shape.size})))
+      if (prepared.warning !== null) this.createWarnings.add(prepared.warning)
+      const ids = new Map<string, string>()
+      creates.forEach((c, i) => {
+        const id = prepared.ids[i]
+        if (id !== undefined) ids.set(replicaKey(c.clusterId, c.name), id)
+      })
+      return {replicaIds: ids, overrides: prepared.overrides}
+    } catch (error) {
+      if (error instanceof CatalogError) throw error
+      this.createWarnings.add(`preparing new replicas failed (${(error as Error).message}); created without scoped flag overrides`)
+      return {}
+    }
   }
 }

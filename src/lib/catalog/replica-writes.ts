@@ -1,6 +1,5 @@
 // Replica rows as the controller's apply reads and writes them: what a batch of drops and creates
-// would meet (one statement), the deletes, the one insertion of controller-created replicas, and the
-// scoped-flag rows written for them in the same transaction.
+// would meet (one statement), the deletes, and the one insertion of controller-created replicas.
 
 import type {Queryable} from './db.js'
 
@@ -60,6 +59,8 @@ export interface NewReplica {
   /** JSON documents as stored. */
   readonly availabilityZones: readonly string[]
   readonly logging: {readonly log_logging: boolean; readonly interval_ms: number | null}
+  /** An id allocated ahead (`u<n>`, by the create hook), or null to draw one from the allocator. */
+  readonly id: string | null
 }
 
 export interface InsertedReplica {
@@ -79,8 +80,9 @@ export async function insertControllerReplicas(tx: Queryable, replicas: readonly
   return tx.query<InsertedReplica>(
     `INSERT INTO mzcluster.replicas (id, ord, cluster_id, name, size, availability_zones, logging, created_at)
      SELECT 'u' || n, n, cluster_id, name, size, zones::jsonb, logging::jsonb, $6::bigint FROM (
-       SELECT w.cluster_id, w.name, w.size, w.zones, w.logging, nextval('mzcluster.user_replica_ids') AS n
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS w(cluster_id, name, size, zones, logging, i)
+       SELECT w.cluster_id, w.name, w.size, w.zones, w.logging,
+              CASE WHEN w.id IS NULL THEN nextval('mzcluster.user_replica_ids') ELSE substr(w.id, 2)::bigint END AS n
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $7::text[]) WITH ORDINALITY AS w(cluster_id, name, size, zones, logging, id, i)
        ORDER BY w.i) numbered
      ON CONFLICT (cluster_id, name) DO NOTHING
      RETURNING id, name, cluster_id, size`,
@@ -91,24 +93,7 @@ export async function insertControllerReplicas(tx: Queryable, replicas: readonly
       replicas.map((r) => JSON.stringify(r.availabilityZones)),
       replicas.map((r) => JSON.stringify(r.logging)),
       createdAtMs,
+      replicas.map((r) => r.id),
     ],
-  )
-}
-
-/** A replica-scoped override row (`replica_system_configurations`). */
-export interface ReplicaFlagRow {
-  readonly replicaId: string
-  readonly name: string
-  readonly value: string
-}
-
-/** Write replica-scoped override rows (an existing row for the same replica and name is replaced). */
-export async function writeReplicaFlagRows(tx: Queryable, rows: readonly ReplicaFlagRow[]): Promise<void> {
-  if (rows.length === 0) return
-  await tx.query(
-    `INSERT INTO mzcluster.replica_system_configurations (replica_id, name, value)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[])
-     ON CONFLICT (replica_id, name) DO UPDATE SET value = excluded.value`,
-    [rows.map((row) => row.replicaId), rows.map((row) => row.name), rows.map((row) => row.value)],
   )
 }

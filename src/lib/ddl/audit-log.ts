@@ -1,42 +1,13 @@
 // Reading the audit log (`mzcluster audit`): filters by cluster, time and kind, newest last,
 // keeping the latest N; plus a compact one-line summary of an event's details for tables.
 
+import type {AuditKind} from '../catalog/audit.js'
+import {countAuditEvents, selectAuditEvents} from '../catalog/audit.js'
 import type {Queryable} from '../catalog/db.js'
 import {UsageError} from '../errors.js'
 import {formatTimestamp} from '../output/time.js'
 
-/**
- * `--kind` values. An event type (`create`, `drop`, `alter`) or an object type (`cluster`,
- * `cluster-replica`, `object`, `system-parameter`, `replica-size`) matches that column;
- * `reconfiguration` and `burst` match the lifecycle events of controller-spec §7.1 and §7.2
- * (alter events carrying `target_size`, respectively `burst_size`, with a `transition`).
- */
-export const AUDIT_KINDS = [
-  'create',
-  'drop',
-  'alter',
-  'cluster',
-  'cluster-replica',
-  'object',
-  'system-parameter',
-  'replica-size',
-  'reconfiguration',
-  'burst',
-] as const
-export type AuditKind = (typeof AUDIT_KINDS)[number]
-
-const KIND_SQL: Readonly<Record<AuditKind, string>> = {
-  create: "event_type = 'create'",
-  drop: "event_type = 'drop'",
-  alter: "event_type = 'alter'",
-  cluster: "object_type = 'cluster'",
-  'cluster-replica': "object_type = 'cluster-replica'",
-  object: "object_type = 'object'",
-  'system-parameter': "object_type = 'system-parameter'",
-  'replica-size': "object_type = 'replica-size'",
-  reconfiguration: "(event_type = 'alter' AND details ? 'transition' AND details ? 'target_size')",
-  burst: "(event_type = 'alter' AND details ? 'transition' AND details ? 'burst_size')",
-}
+export {AUDIT_KINDS, type AuditKind} from '../catalog/audit.js'
 
 export const DEFAULT_AUDIT_LIMIT = 100
 
@@ -60,55 +31,17 @@ export interface AuditEntry {
   details: Record<string, unknown>
 }
 
-/** The WHERE clause (possibly empty) and its parameters for a query's filters. */
-function auditFilter(query: AuditQuery): {where: string; params: unknown[]} {
-  const conditions: string[] = []
-  const params: unknown[] = []
-  if (query.cluster !== undefined) {
-    params.push(query.cluster)
-    conditions.push(
-      `(details->>'cluster_name' = $${params.length} OR details->>'cluster_id' = $${params.length})`,
-    )
-  }
-  if (query.sinceMs !== undefined) {
-    params.push(query.sinceMs)
-    conditions.push(`occurred_at >= $${params.length}`)
-  }
-  if (query.kinds !== undefined && query.kinds.length > 0) {
-    conditions.push(`(${query.kinds.map((kind) => KIND_SQL[kind]).join(' OR ')})`)
-  }
-  return {where: conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '', params}
-}
-
 /** Matching events in id (commit) order, newest last. */
 export async function readAuditLog(q: Queryable, query: AuditQuery = {}): Promise<AuditEntry[]> {
-  const {where, params} = auditFilter(query)
   const limit = query.limit ?? DEFAULT_AUDIT_LIMIT
   if (!Number.isSafeInteger(limit) || limit < 0)
     throw new UsageError(`invalid limit ${limit}`, {code: 'INVALID_LIMIT'})
-  let limitSql = ''
-  if (limit > 0) {
-    params.push(limit)
-    limitSql = ` LIMIT $${params.length}`
-  }
-  const rows = await q.query<AuditEntry>(
-    `SELECT id, occurred_at, event_type, object_type, details
-       FROM mzcluster.audit_events
-      ${where}
-      ORDER BY id DESC${limitSql}`,
-    params,
-  )
-  return rows.map((row) => ({...row, id: Number(row.id), occurred_at: Number(row.occurred_at)})).reverse()
+  return (await selectAuditEvents(q, {...query, limit})).reverse()
 }
 
 /** How many events match a query's filters (its limit ignored). */
 export async function countAuditLog(q: Queryable, query: AuditQuery = {}): Promise<number> {
-  const {where, params} = auditFilter(query)
-  const [row] = await q.query<{count: string | number}>(
-    `SELECT count(*) AS count FROM mzcluster.audit_events ${where}`,
-    params,
-  )
-  return Number(row?.count ?? 0)
+  return countAuditEvents(q, query)
 }
 
 /** Parse `--limit`: a whole number ≥ 0 (0 = no limit). */

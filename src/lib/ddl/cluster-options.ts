@@ -62,13 +62,16 @@ export const OPTION_FLAGS: Readonly<Record<keyof ClusterOptionInput, string>> = 
 
 export const SCHEDULES = ['manual', 'on-refresh'] as const
 
-// The seed's messages (controller-spec §5.5), verbatim.
+// The seed's refusals (controller-spec §5.5), in the CLI's words: the flags, not SQL keywords.
 export const hydrationSizeEqualsSizeMessage = (size: string): string =>
-  `HYDRATION SIZE must differ from the cluster SIZE ('${size}'); a burst replica at the same size would not accelerate hydration`
+  `--hydration-size must differ from the cluster's size (${size}): a burst replica of the same size would not speed up hydration`
 export const AUTO_SCALING_WITH_SCHEDULE_MESSAGE =
-  'AUTO SCALING STRATEGY cannot be combined with a SCHEDULE other than MANUAL'
+  '--hydration-size (auto-scaling) only works with --schedule manual'
 export const REPLICATION_FACTOR_WITH_SCHEDULE_MESSAGE =
-  'REPLICATION FACTOR cannot be given together with any SCHEDULE other than MANUAL'
+  '--replication-factor only applies with --schedule manual: on another schedule, the schedule decides when a replica runs'
+
+/** The largest replication factor the catalog can store; max_replicas_per_cluster bounds it further. */
+export const MAX_REPLICATION_FACTOR = 2_147_483_647
 
 /** Parse options into a spec; every refusal is a UsageError naming the flag. */
 export function parseClusterOptions(input: ClusterOptionInput): ClusterSpec {
@@ -134,11 +137,20 @@ export function parseClusterOptions(input: ClusterOptionInput): ClusterSpec {
 /** A replication factor: a whole number ≥ 0 (the limit is checked against the catalog). */
 export function parseReplicationFactor(text: string): number {
   const trimmed = text.trim()
-  if (!/^\d+$/.test(trimmed) || !Number.isSafeInteger(Number(trimmed))) {
+  if (!/^\d+$/.test(trimmed)) {
     throw new UsageError(
       `invalid replication factor ${JSON.stringify(text)}: expected a whole number, 0 or more`,
       {
         code: 'INVALID_REPLICATION_FACTOR',
+      },
+    )
+  }
+  if (BigInt(trimmed) > BigInt(MAX_REPLICATION_FACTOR)) {
+    throw new UsageError(
+      `invalid replication factor ${JSON.stringify(text)}: too large, the maximum is ${MAX_REPLICATION_FACTOR}`,
+      {
+        code: 'INVALID_REPLICATION_FACTOR',
+        hint: 'a cluster runs at most max_replicas_per_cluster replicas (see `mzcluster flags dump --resolved`)',
       },
     )
   }

@@ -1,4 +1,5 @@
-// Cluster DDL: create (managed or unmanaged) and drop. Every write is one transaction that also
+// Cluster DDL: create (managed or unmanaged) and drop, each a WriteStep (catalog/write-step.ts)
+// so the command's --dry-run runs the same validation. Every write is one transaction that also
 // appends its audit events and notifies a running controller. Creating a managed cluster writes
 // its realized config only: the controller creates the replicas on its next tick.
 
@@ -6,12 +7,20 @@ import type {AuditEvent} from '../catalog/audit.js'
 import {appendAudit, notifyCatalogChange} from '../catalog/audit.js'
 import type {ClusterRow, ReplicaRow} from '../catalog/cluster-rows.js'
 import {loggingToJson, policyToJson, scheduleToJson} from '../catalog/cluster-rows.js'
+import type {NewClusterRow} from '../catalog/clusters.js'
+import {clusterNameUse, deleteCluster, insertCluster} from '../catalog/clusters.js'
 import type {Db, Queryable} from '../catalog/db.js'
+import {insertCreatedOverrides, type ClusterCreateHook, type CreatedOverride} from '../catalog/flags.js'
+import {allocateClusterIds} from '../catalog/ids.js'
 import {findCluster, requireSize} from '../catalog/lookup.js'
+import {deleteObjectsOfCluster, selectObjects} from '../catalog/objects.js'
+import {SystemParameters} from '../catalog/parameters.js'
+import {selectReplicasOfCluster} from '../catalog/replicas.js'
+import type {WriteStep} from '../catalog/write-step.js'
+import {runWrite} from '../catalog/write-step.js'
 import {UsageError} from '../errors.js'
 import {validateName} from '../input/names.js'
 import type {ClusterSpec} from './cluster-options.js'
-import {SystemParameters} from '../catalog/parameters.js'
 
 /** Names with this prefix belong to builtin clusters (as in Materialize). */
 export const RESERVED_PREFIX = 'mz_'
@@ -21,53 +30,61 @@ export interface WriteOptions {
   readonly nowMs?: number
 }
 
-/** Create a cluster; returns its row. Nothing is written when a validation fails. */
-export async function createCluster(
-  db: Db,
+export interface CreateStepOptions extends WriteOptions {
+  /** An id allocated ahead (create-time flags are keyed by it); else the insert allocates one. */
+  readonly id?: string
+  /** Create-time flag overrides, written in the cluster's transaction. */
+  readonly overrides?: readonly CreatedOverride[]
+}
+
+export interface CreateOptions extends WriteOptions {
+  /** Given: the cluster's id is allocated ahead and the hook's rows are written in its transaction. */
+  readonly hook?: ClusterCreateHook
+  /** Receives the hook's warning (the cluster is created without its rows). */
+  readonly onWarning?: (message: string) => void
+}
+
+/** What creating a cluster will write: the row, less the id the insert allocates. */
+export interface ClusterCreatePlan {
+  readonly row: NewClusterRow
+}
+
+/** Create a cluster: validated against the catalog, then written with its audit event. */
+export function createClusterStep(
   name: string,
   spec: ClusterSpec,
-  options: WriteOptions = {},
-): Promise<ClusterRow> {
+  options: CreateStepOptions = {},
+): WriteStep<ClusterCreatePlan, ClusterRow> {
   validateName('cluster', name)
   const nowMs = options.nowMs ?? Date.now()
-  try {
-    return await db.transaction(async (tx) => {
-      await requireNameFree(tx, name)
+  return {
+    async prepare(q) {
+      await requireNameFree(q, name)
       if (name.startsWith(RESERVED_PREFIX)) {
         throw new UsageError(
           `cluster name ${JSON.stringify(name)} is reserved: names starting with mz_ belong to builtin clusters`,
-          {
-            code: 'RESERVED_NAME',
-          },
+          {code: 'RESERVED_NAME'},
         )
       }
       if (spec.managed) {
-        await requireSize(tx, spec.size, '--size')
+        await requireSize(q, spec.size, '--size')
         if (spec.autoScalingPolicy?.onHydration) {
-          await requireSize(tx, spec.autoScalingPolicy.onHydration.hydrationSize, '--hydration-size')
+          await requireSize(q, spec.autoScalingPolicy.onHydration.hydrationSize, '--hydration-size')
         }
-        await requireReplicaLimit(tx, name, spec.replicationFactor)
+        await requireReplicaLimit(q, name, spec.replicationFactor)
       }
-      const [row] = await tx.query<ClusterRow>(
-        `INSERT INTO mzcluster.clusters (id, ord, name, managed, size, replication_factor, availability_zones, logging,
-                                         schedule, auto_scaling_strategy, features, created_at)
-         SELECT 'u' || n, n, $1, $2, $3, $4, $5::jsonb, $6::jsonb, $7::jsonb, $8::jsonb, $9::jsonb, $10
-           FROM (SELECT nextval('mzcluster.user_cluster_ids') AS n) seq
-         RETURNING *`,
-        [
-          name,
-          spec.managed,
-          spec.managed ? spec.size : null,
-          spec.managed ? spec.replicationFactor : null,
-          JSON.stringify(spec.managed ? spec.availabilityZones : []),
-          JSON.stringify(loggingToJson(spec.managed ? spec.logging : {logLogging: false, intervalMs: 1000})),
-          JSON.stringify(scheduleToJson(spec.managed ? spec.schedule : {kind: 'manual'})),
-          JSON.stringify(spec.managed ? policyToJson(spec.autoScalingPolicy) : null),
-          JSON.stringify(spec.features),
-          nowMs,
-        ],
-      )
-      if (row === undefined) throw new Error('INSERT … RETURNING returned no row')
+      return {row: newClusterRow(name, spec, nowMs)}
+    },
+    async apply(tx, plan) {
+      let row: ClusterRow
+      try {
+        row = await insertCluster(tx, plan.row, options.id)
+      } catch (error) {
+        // A concurrent create of the same name lost the race on the UNIQUE constraint.
+        if ((error as {code?: unknown}).code === '23505') throw clusterExistsError(name)
+        throw error
+      }
+      if (options.overrides !== undefined && options.overrides.length > 0) await insertCreatedOverrides(tx, options.overrides)
       await appendAudit(
         tx,
         [{eventType: 'create', objectType: 'cluster', details: clusterAuditDetails(row)}],
@@ -78,11 +95,46 @@ export async function createCluster(
         JSON.stringify({event: 'create', object_type: 'cluster', cluster_id: row.id}),
       )
       return row
-    })
-  } catch (error) {
-    // A concurrent create of the same name lost the race on the UNIQUE constraint.
-    if ((error as {code?: unknown}).code === '23505') throw clusterExistsError(name)
-    throw error
+    },
+  }
+}
+
+/**
+ * Create a cluster; returns its row. Nothing is written when a validation fails. With a hook
+ * (create-time flags), the id is allocated ahead and the hook's rows go in the same transaction.
+ */
+export async function createCluster(
+  db: Db,
+  name: string,
+  spec: ClusterSpec,
+  options: CreateOptions = {},
+): Promise<ClusterRow> {
+  validateName('cluster', name)
+  let id: string | undefined
+  let overrides: readonly CreatedOverride[] = []
+  if (options.hook) {
+    ;[id] = await allocateClusterIds(db, 1)
+    if (id !== undefined) {
+      const prepared = await options.hook.prepare({id, name})
+      overrides = prepared.overrides
+      if (prepared.warning !== null) options.onWarning?.(prepared.warning)
+    }
+  }
+  return runWrite(db, createClusterStep(name, spec, {nowMs: options.nowMs, id, overrides}))
+}
+
+function newClusterRow(name: string, spec: ClusterSpec, nowMs: number): NewClusterRow {
+  return {
+    name,
+    managed: spec.managed,
+    size: spec.managed ? spec.size : null,
+    replication_factor: spec.managed ? spec.replicationFactor : null,
+    availability_zones: spec.managed ? spec.availabilityZones : [],
+    logging: loggingToJson(spec.managed ? spec.logging : {logLogging: false, intervalMs: 1000}),
+    schedule: scheduleToJson(spec.managed ? spec.schedule : {kind: 'manual'}),
+    auto_scaling_strategy: spec.managed ? policyToJson(spec.autoScalingPolicy) : null,
+    features: spec.features,
+    created_at: nowMs,
   }
 }
 
@@ -124,14 +176,8 @@ export async function planClusterDrop(
   if (cluster.builtin) {
     throw new UsageError(`cannot drop builtin cluster ${JSON.stringify(name)}`, {code: 'BUILTIN_CLUSTER'})
   }
-  const replicas = await q.query<ReplicaRow>(
-    'SELECT * FROM mzcluster.replicas WHERE cluster_id = $1 ORDER BY ord, id',
-    [cluster.id],
-  )
-  const objects = await q.query<BoundObject & Record<string, unknown>>(
-    'SELECT id, name, type FROM mzcluster.objects WHERE cluster_id = $1 ORDER BY ord, id',
-    [cluster.id],
-  )
+  const replicas = await selectReplicasOfCluster(q, cluster.id)
+  const objects = await selectObjects(q, {clusterId: cluster.id})
   if (objects.length > 0 && !options.cascade) {
     const listed = objects
       .slice(0, 3)
@@ -153,63 +199,78 @@ export async function planClusterDrop(
   }
 }
 
+/** What a drop removes, as `cluster drop --json` reports it (after the drop, or in a dry run). */
+export function clusterDropResult(plan: ClusterDropPlan): ClusterDropResult {
+  return {
+    cluster_id: plan.cluster.id,
+    cluster_name: plan.cluster.name,
+    dropped_replicas: plan.replicas.map((replica) => ({
+      id: replica.id,
+      name: replica.name,
+      size: replica.size,
+    })),
+    dropped_objects: [...plan.objects],
+  }
+}
+
 /** Drop a cluster with its replicas (and, with cascade, its objects), audited, in one transaction. */
+export function dropClusterStep(
+  name: string,
+  options: DropOptions = {},
+): WriteStep<ClusterDropPlan, ClusterDropResult> {
+  const nowMs = options.nowMs ?? Date.now()
+  return {
+    async prepare(q, {lock}) {
+      const plan = await planClusterDrop(q, name, {cascade: options.cascade, forUpdate: lock})
+      if (options.expectedId !== undefined && plan.cluster.id !== options.expectedId) {
+        throw new UsageError(
+          `cluster ${JSON.stringify(name)} was re-created while the drop was being confirmed; nothing dropped`,
+          {code: 'CLUSTER_CHANGED', hint: 'run the drop again'},
+        )
+      }
+      return plan
+    },
+    async apply(tx, plan) {
+      const {cluster, replicas, objects} = plan
+      if (objects.length > 0) await deleteObjectsOfCluster(tx, cluster.id)
+      // Replicas, their status and hydration reports go with the cluster (ON DELETE CASCADE).
+      await deleteCluster(tx, cluster.id)
+      const events: AuditEvent[] = [
+        ...objects.map((object): AuditEvent => ({
+          eventType: 'drop',
+          objectType: 'object',
+          details: {
+            object_id: object.id,
+            object_name: object.name,
+            type: object.type,
+            cluster_id: cluster.id,
+            cluster_name: cluster.name,
+            reason: 'cascade',
+          },
+        })),
+        ...replicas.map((replica) => replicaAuditEvent('drop', cluster, replica)),
+        {
+          eventType: 'drop',
+          objectType: 'cluster',
+          details: {...clusterAuditDetails(cluster), cascade: Boolean(options.cascade)},
+        },
+      ]
+      await appendAudit(tx, events, nowMs)
+      await notifyCatalogChange(
+        tx,
+        JSON.stringify({event: 'drop', object_type: 'cluster', cluster_id: cluster.id}),
+      )
+      return clusterDropResult(plan)
+    },
+  }
+}
+
 export async function dropCluster(
   db: Db,
   name: string,
   options: DropOptions = {},
 ): Promise<ClusterDropResult> {
-  const nowMs = options.nowMs ?? Date.now()
-  return db.transaction(async (tx) => {
-    const {cluster, replicas, objects} = await planClusterDrop(tx, name, {
-      cascade: options.cascade,
-      forUpdate: true,
-    })
-    if (options.expectedId !== undefined && cluster.id !== options.expectedId) {
-      throw new UsageError(
-        `cluster ${JSON.stringify(name)} was re-created while the drop was being confirmed; nothing dropped`,
-        {
-          code: 'CLUSTER_CHANGED',
-          hint: 'run the drop again',
-        },
-      )
-    }
-    if (objects.length > 0)
-      await tx.query('DELETE FROM mzcluster.objects WHERE cluster_id = $1', [cluster.id])
-    // Replicas, their status and hydration reports go with the cluster (ON DELETE CASCADE).
-    await tx.query('DELETE FROM mzcluster.clusters WHERE id = $1', [cluster.id])
-    const events: AuditEvent[] = [
-      ...objects.map((object): AuditEvent => ({
-        eventType: 'drop',
-        objectType: 'object',
-        details: {
-          object_id: object.id,
-          object_name: object.name,
-          type: object.type,
-          cluster_id: cluster.id,
-          cluster_name: cluster.name,
-          reason: 'cascade',
-        },
-      })),
-      ...replicas.map((replica) => replicaAuditEvent('drop', cluster, replica)),
-      {
-        eventType: 'drop',
-        objectType: 'cluster',
-        details: {...clusterAuditDetails(cluster), cascade: Boolean(options.cascade)},
-      },
-    ]
-    await appendAudit(tx, events, nowMs)
-    await notifyCatalogChange(
-      tx,
-      JSON.stringify({event: 'drop', object_type: 'cluster', cluster_id: cluster.id}),
-    )
-    return {
-      cluster_id: cluster.id,
-      cluster_name: cluster.name,
-      dropped_replicas: replicas.map((replica) => ({id: replica.id, name: replica.name, size: replica.size})),
-      dropped_objects: [...objects],
-    }
-  })
+  return runWrite(db, dropClusterStep(name, options))
 }
 
 /** The audit event of a manual replica create or drop (controller-spec §7.3, reason `manual`). */
@@ -252,10 +313,7 @@ function clusterAuditDetails(row: ClusterRow): Record<string, unknown> {
 }
 
 async function requireNameFree(q: Queryable, name: string): Promise<void> {
-  const [existing] = await q.query<{builtin: boolean}>(
-    'SELECT builtin FROM mzcluster.clusters WHERE name = $1',
-    [name],
-  )
+  const existing = await clusterNameUse(q, name)
   if (existing !== undefined) throw clusterExistsError(name, existing.builtin)
 }
 
@@ -276,7 +334,7 @@ export async function requireReplicaLimit(
   const limit = (await SystemParameters.read(q)).number('max_replicas_per_cluster')
   if (desired > limit) {
     throw new UsageError(
-      `cluster ${JSON.stringify(clusterName)} would have ${desired} replicas, over the max_replicas_per_cluster limit of ${limit} (current: ${current})`,
+      `cluster ${JSON.stringify(clusterName)} would have ${desired} replica${desired === 1 ? '' : 's'}; max_replicas_per_cluster is ${limit} (the cluster has ${current})`,
       {
         code: 'RESOURCE_LIMIT',
         hint: 'use fewer replicas, or raise the limit with `mzcluster flags set max_replicas_per_cluster=N`',

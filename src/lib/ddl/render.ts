@@ -8,7 +8,9 @@ import {showControls} from '../output/style.js'
 import {formatDuration, formatRelative, formatTimestamp} from '../output/time.js'
 import type {AuditEntry} from './audit-log.js'
 import {summarizeAuditDetails} from './audit-log.js'
-import type {ClusterView, ReplicaListItem, ReplicaView} from './show.js'
+import type {ClusterDropResult} from './clusters.js'
+import type {ReplicaDropResult} from './replicas.js'
+import type {ClusterView, Planned, ReplicaListItem, ReplicaView} from './show.js'
 import {compareNames} from './show.js'
 
 /** SHOW CLUSTERS' columns first (name, replicas, activity), so scripts can rely on positions. */
@@ -140,5 +142,60 @@ export function clusterShowLines(view: ClusterView, nowMs: number, style: Style)
   return [
     style.heading(`cluster ${showControls(view.name)}`),
     ...fields.map(([key, value]) => `  ${style.dim(key.padEnd(width))}  ${showControls(value)}`),
+  ]
+}
+
+const count = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`
+
+/** A dry run of `cluster create`: the `cluster show` block the new cluster would have. */
+export function clusterCreateLines(view: Planned<ClusterView>, style: Style): string[] {
+  const [heading, ...fields] = clusterShowLines(
+    {...view, id: '(allocated on create)'},
+    view.created_at,
+    style,
+  )
+  const what = view.managed
+    ? 'its replicas are created by the controller on its next tick'
+    : 'add replicas with `mzcluster replica create`'
+  return [`Would create ${heading ?? ''} (${what}):`, ...fields]
+}
+
+/**
+ * What a cluster drop removes: one confirmation line after the drop; in a dry run, the same line
+ * as "Would drop …" followed by each replica and object that would go with it.
+ */
+export function clusterDropLines(
+  result: ClusterDropResult,
+  options: {dryRun: boolean},
+  style: Style,
+): string[] {
+  const parts = [count(result.dropped_replicas.length, 'replica')]
+  if (result.dropped_objects.length > 0) parts.push(count(result.dropped_objects.length, 'object'))
+  const subject = `cluster ${JSON.stringify(result.cluster_name)} (${result.cluster_id}) with ${parts.join(' and ')}`
+  if (!options.dryRun) return [`Dropped ${subject}.`]
+  return [
+    `Would drop ${subject}${result.dropped_replicas.length + result.dropped_objects.length > 0 ? ':' : '.'}`,
+    ...result.dropped_replicas.map((replica) =>
+      `  ${style.remove('-')} replica ${showControls(replica.name)} (${replica.id}) ${replica.size ?? ''}`.trimEnd(),
+    ),
+    ...result.dropped_objects.map(
+      (object) => `  ${style.remove('-')} ${object.type} ${showControls(object.name)} (${object.id})`,
+    ),
+  ]
+}
+
+/** A dry run of `replica create`. */
+export function replicaCreateLines(replica: Planned<ReplicaListItem>, style: Style): string[] {
+  return [
+    `Would create replica ${JSON.stringify(replica.name)} in cluster ${JSON.stringify(replica.cluster_name)} (${replica.cluster_id}):`,
+    `  ${style.add('+')} replica ${showControls(replica.name)} ${replica.size ?? ''}, zones ${zones(replica.availability_zones)}`,
+  ]
+}
+
+/** A dry run of `replica drop`. */
+export function replicaDropLines(result: ReplicaDropResult, style: Style): string[] {
+  return [
+    `Would drop replica ${JSON.stringify(result.replica_name)} (${result.replica_id}) of cluster ${JSON.stringify(result.cluster_name)} (${result.cluster_id}):`,
+    `  ${style.remove('-')} replica ${showControls(result.replica_name)} (${result.replica_id}) ${result.size ?? ''}`.trimEnd(),
   ]
 }

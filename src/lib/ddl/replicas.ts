@@ -6,6 +6,10 @@ import {appendAudit, notifyCatalogChange} from '../catalog/audit.js'
 import type {ClusterRow, ReplicaRow} from '../catalog/cluster-rows.js'
 import type {Db} from '../catalog/db.js'
 import {findCluster, findReplica, requireSize} from '../catalog/lookup.js'
+import type {NewReplicaRow} from '../catalog/replicas.js'
+import {countReplicas, deleteReplica, insertReplica, selectReplicaByName} from '../catalog/replicas.js'
+import type {WriteStep} from '../catalog/write-step.js'
+import {runWrite} from '../catalog/write-step.js'
 import {UsageError} from '../errors.js'
 import type {ReplicaRef} from '../input/names.js'
 import {validateName} from '../input/names.js'
@@ -18,6 +22,56 @@ export interface ReplicaCreateInput {
   readonly availabilityZone?: string
 }
 
+/** What creating a replica will write: the row, less the id the insert allocates. */
+export interface ReplicaCreatePlan {
+  readonly cluster: ClusterRow
+  readonly row: NewReplicaRow
+}
+
+/** Create a replica in an unmanaged cluster, audited. */
+export function createReplicaStep(
+  ref: ReplicaRef,
+  input: ReplicaCreateInput,
+  options: WriteOptions = {},
+): WriteStep<ReplicaCreatePlan, ReplicaRow> {
+  validateName('replica', ref.replica)
+  if (input.availabilityZone !== undefined) validateName('availability zone', input.availabilityZone)
+  const nowMs = options.nowMs ?? Date.now()
+  return {
+    async prepare(q, {lock}) {
+      const cluster = await findCluster(q, ref.cluster, {forUpdate: lock})
+      requireUnmanaged(cluster, 'create')
+      if ((await selectReplicaByName(q, cluster.id, ref.replica)) !== undefined) throw replicaExistsError(ref)
+      await requireSize(q, input.size, '--size')
+      const current = await countReplicas(q, cluster.id)
+      await requireReplicaLimit(q, cluster.name, current + 1, current)
+      const row: NewReplicaRow = {
+        cluster_id: cluster.id,
+        name: ref.replica,
+        size: input.size,
+        availability_zones: input.availabilityZone === undefined ? [] : [input.availabilityZone],
+        created_at: nowMs,
+      }
+      return {cluster, row}
+    },
+    async apply(tx, {cluster, row: planned}) {
+      let row: ReplicaRow
+      try {
+        row = await insertReplica(tx, planned)
+      } catch (error) {
+        if ((error as {code?: unknown}).code === '23505') throw replicaExistsError(ref)
+        throw error
+      }
+      await appendAudit(tx, [replicaAuditEvent('create', cluster, row)], nowMs)
+      await notifyCatalogChange(
+        tx,
+        JSON.stringify({event: 'create', object_type: 'cluster-replica', replica_id: row.id}),
+      )
+      return row
+    },
+  }
+}
+
 /** Create a replica in an unmanaged cluster; returns its row. */
 export async function createReplica(
   db: Db,
@@ -25,50 +79,7 @@ export async function createReplica(
   input: ReplicaCreateInput,
   options: WriteOptions = {},
 ): Promise<ReplicaRow> {
-  validateName('replica', ref.replica)
-  if (input.availabilityZone !== undefined) validateName('availability zone', input.availabilityZone)
-  const nowMs = options.nowMs ?? Date.now()
-  try {
-    return await db.transaction(async (tx) => {
-      const cluster = await findCluster(tx, ref.cluster, {forUpdate: true})
-      requireUnmanaged(cluster, 'create')
-      const [taken] = await tx.query('SELECT 1 FROM mzcluster.replicas WHERE cluster_id = $1 AND name = $2', [
-        cluster.id,
-        ref.replica,
-      ])
-      if (taken !== undefined) throw replicaExistsError(ref)
-      await requireSize(tx, input.size, '--size')
-      const [count] = await tx.query<{n: number}>(
-        'SELECT count(*)::int AS n FROM mzcluster.replicas WHERE cluster_id = $1',
-        [cluster.id],
-      )
-      const current = count?.n ?? 0
-      await requireReplicaLimit(tx, cluster.name, current + 1, current)
-      const [row] = await tx.query<ReplicaRow>(
-        `INSERT INTO mzcluster.replicas (id, ord, cluster_id, name, size, availability_zones, created_at)
-         SELECT 'u' || n, n, $1, $2, $3, $4::jsonb, $5
-           FROM (SELECT nextval('mzcluster.user_replica_ids') AS n) seq
-         RETURNING *`,
-        [
-          cluster.id,
-          ref.replica,
-          input.size,
-          JSON.stringify(input.availabilityZone === undefined ? [] : [input.availabilityZone]),
-          nowMs,
-        ],
-      )
-      if (row === undefined) throw new Error('INSERT … RETURNING returned no row')
-      await appendAudit(tx, [replicaAuditEvent('create', cluster, row)], nowMs)
-      await notifyCatalogChange(
-        tx,
-        JSON.stringify({event: 'create', object_type: 'cluster-replica', replica_id: row.id}),
-      )
-      return row
-    })
-  } catch (error) {
-    if ((error as {code?: unknown}).code === '23505') throw replicaExistsError(ref)
-    throw error
-  }
+  return runWrite(db, createReplicaStep(ref, input, options))
 }
 
 export interface ReplicaDropResult {
@@ -79,30 +90,51 @@ export interface ReplicaDropResult {
   size: string | null
 }
 
+export interface ReplicaDropPlan {
+  readonly cluster: ClusterRow
+  readonly replica: ReplicaRow
+}
+
+/** What a replica drop removes, as `replica drop --json` reports it. */
+export const replicaDropResult = ({cluster, replica}: ReplicaDropPlan): ReplicaDropResult => ({
+  replica_id: replica.id,
+  replica_name: replica.name,
+  cluster_id: cluster.id,
+  cluster_name: cluster.name,
+  size: replica.size,
+})
+
+/** Drop a replica of an unmanaged cluster, audited. */
+export function dropReplicaStep(
+  ref: ReplicaRef,
+  options: WriteOptions = {},
+): WriteStep<ReplicaDropPlan, ReplicaDropResult> {
+  const nowMs = options.nowMs ?? Date.now()
+  return {
+    async prepare(q) {
+      const {cluster, replica} = await findReplica(q, ref.cluster, ref.replica)
+      requireUnmanaged(cluster, 'drop')
+      return {cluster, replica}
+    },
+    async apply(tx, plan) {
+      await deleteReplica(tx, plan.replica.id)
+      await appendAudit(tx, [replicaAuditEvent('drop', plan.cluster, plan.replica)], nowMs)
+      await notifyCatalogChange(
+        tx,
+        JSON.stringify({event: 'drop', object_type: 'cluster-replica', replica_id: plan.replica.id}),
+      )
+      return replicaDropResult(plan)
+    },
+  }
+}
+
 /** Drop a replica of an unmanaged cluster, audited. */
 export async function dropReplica(
   db: Db,
   ref: ReplicaRef,
   options: WriteOptions = {},
 ): Promise<ReplicaDropResult> {
-  const nowMs = options.nowMs ?? Date.now()
-  return db.transaction(async (tx) => {
-    const {cluster, replica} = await findReplica(tx, ref.cluster, ref.replica)
-    requireUnmanaged(cluster, 'drop')
-    await tx.query('DELETE FROM mzcluster.replicas WHERE id = $1', [replica.id])
-    await appendAudit(tx, [replicaAuditEvent('drop', cluster, replica)], nowMs)
-    await notifyCatalogChange(
-      tx,
-      JSON.stringify({event: 'drop', object_type: 'cluster-replica', replica_id: replica.id}),
-    )
-    return {
-      replica_id: replica.id,
-      replica_name: replica.name,
-      cluster_id: cluster.id,
-      cluster_name: cluster.name,
-      size: replica.size,
-    }
-  })
+  return runWrite(db, dropReplicaStep(ref, options))
 }
 
 function requireUnmanaged(cluster: ClusterRow, verb: 'create' | 'drop'): void {

@@ -5,16 +5,18 @@
 import type {
   AutoScalingJson,
   BurstJson,
-  ClusterRow,
   LoggingJson,
   ReconfigurationJson,
-  ReplicaRow,
   ScheduleJson,
 } from '../catalog/cluster-rows.js'
+import type {ClusterActivityRow, ClusterSelection, NewClusterRow} from '../catalog/clusters.js'
+import {selectClustersWithActivity, selectSyncedClusterParameters} from '../catalog/clusters.js'
 import type {Queryable} from '../catalog/db.js'
 import {findCluster} from '../catalog/lookup.js'
 import {SystemParameters} from '../catalog/parameters.js'
-import {hydratedReplicasSql, signalSource, simulatedHydrated} from '../catalog/signals.js'
+import type {NewReplicaRow, ReplicaStatusRow} from '../catalog/replicas.js'
+import {selectReplicasWithStatus} from '../catalog/replicas.js'
+import {signalSource, simulatedHydrated} from '../catalog/signals.js'
 
 /** A replica as `cluster show` lists it. */
 export interface ReplicaView {
@@ -64,21 +66,20 @@ export interface ClusterView {
   created_at: number
 }
 
-type ClusterViewRow = ClusterRow & {activity: string | null}
-type ReplicaViewRow = ReplicaRow & {cluster_name: string; online: boolean; hydrated: boolean}
+type ClusterViewRow = ClusterActivityRow
+type ReplicaViewRow = ReplicaStatusRow
 
 /** Every cluster (builtin ones too unless excluded), ordered by name. */
 export async function listClusters(
   q: Queryable,
   options: {includeBuiltin?: boolean} = {},
 ): Promise<ClusterView[]> {
-  const where = options.includeBuiltin === false ? 'NOT c.builtin' : 'true'
-  return loadClusterViews(q, where, [])
+  return loadClusterViews(q, {all: true, includeBuiltin: options.includeBuiltin !== false})
 }
 
 /** One cluster by exact name; NotFoundError when absent. */
 export async function showCluster(q: Queryable, name: string): Promise<ClusterView> {
-  const [view] = await loadClusterViews(q, 'c.name = $1', [name])
+  const [view] = await loadClusterViews(q, {name})
   if (view === undefined) {
     await findCluster(q, name) // throws the shared not-found error
     throw new Error(`cluster ${JSON.stringify(name)} vanished while being read`)
@@ -88,7 +89,7 @@ export async function showCluster(q: Queryable, name: string): Promise<ClusterVi
 
 /** One cluster by id (after a write that returned it). */
 export async function showClusterById(q: Queryable, id: string): Promise<ClusterView | undefined> {
-  const [view] = await loadClusterViews(q, 'c.id = $1', [id])
+  const [view] = await loadClusterViews(q, {id})
   return view
 }
 
@@ -97,14 +98,9 @@ export async function listReplicas(
   q: Queryable,
   options: {cluster?: string} = {},
 ): Promise<ReplicaListItem[]> {
-  let where = 'true'
-  const params: unknown[] = []
-  if (options.cluster !== undefined) {
-    const cluster = await findCluster(q, options.cluster)
-    where = 'c.id = $1'
-    params.push(cluster.id)
-  }
-  const rows = await withSignalSource(q, await q.query<ReplicaViewRow>(replicaSelect(where), params))
+  let selection: ClusterSelection = {all: true, includeBuiltin: true}
+  if (options.cluster !== undefined) selection = {id: (await findCluster(q, options.cluster)).id}
+  const rows = await withSignalSource(q, await selectReplicasWithStatus(q, selection))
   // Array.prototype.sort is stable: creation order holds within each cluster.
   return rows
     .map((row) => {
@@ -114,28 +110,11 @@ export async function listReplicas(
     .sort((a, b) => compareNames(a.cluster_name, b.cluster_name))
 }
 
-async function loadClusterViews(
-  q: Queryable,
-  where: string,
-  params: readonly unknown[],
-): Promise<ClusterView[]> {
-  const clusters = await q.query<ClusterViewRow>(
-    `SELECT c.*, sc.activity
-       FROM mzcluster.clusters c
-       JOIN mzcluster.show_clusters sc ON sc.id = c.id
-      WHERE ${where}`,
-    params,
-  )
+async function loadClusterViews(q: Queryable, selection: ClusterSelection): Promise<ClusterView[]> {
+  const clusters = await selectClustersWithActivity(q, selection)
   if (clusters.length === 0) return []
-  const replicas = await withSignalSource(q, await q.query<ReplicaViewRow>(replicaSelect(where), params))
-  const synced = await q.query<{cluster_id: string; name: string; value: string}>(
-    `SELECT s.cluster_id, s.name, s.value
-       FROM mzcluster.cluster_system_configurations s
-       JOIN mzcluster.clusters c ON c.id = s.cluster_id
-      WHERE ${where}
-      ORDER BY s.name`,
-    params,
-  )
+  const replicas = await withSignalSource(q, await selectReplicasWithStatus(q, selection))
+  const synced = await selectSyncedClusterParameters(q, selection)
   const replicasByCluster = groupBy(replicas, (row) => row.cluster_id)
   const syncedByCluster = groupBy(synced, (row) => row.cluster_id)
   return clusters
@@ -157,18 +136,6 @@ async function withSignalSource(q: Queryable, rows: ReplicaViewRow[]): Promise<R
     const ready = row.size !== null && simulatedHydrated(Number(row.created_at), source)
     return {...row, online: ready, hydrated: ready}
   })
-}
-
-/** Replicas joined with their cluster (`c`, for `where`), live status and the hydration rule; creation order. */
-function replicaSelect(where: string): string {
-  return `SELECT r.*, c.name AS cluster_name, COALESCE(rs.online, false) AS online, (h.replica_id IS NOT NULL) AS hydrated
-    FROM mzcluster.replicas r
-    JOIN mzcluster.clusters c ON c.id = r.cluster_id
-    LEFT JOIN mzcluster.replica_status rs ON rs.replica_id = r.id
-    LEFT JOIN (${hydratedReplicasSql(`r.cluster_id IN (SELECT c.id FROM mzcluster.clusters c WHERE ${where})`)}) h
-      ON h.replica_id = r.id
-   WHERE ${where}
-   ORDER BY r.ord, r.id`
 }
 
 function clusterView(
@@ -197,6 +164,49 @@ function clusterView(
     owner: row.owner,
     version: Number(row.version),
     created_at: Number(row.created_at),
+  }
+}
+
+/** A view with no id yet: what a dry run of a create reports. */
+export type Planned<V extends {id: string}> = Omit<V, 'id'> & {id: null}
+
+/** The view a cluster about to be created will have: no id yet, no replicas, steady. */
+export function plannedClusterView(row: NewClusterRow): Planned<ClusterView> {
+  const view = clusterView(
+    {
+      ...row,
+      id: '',
+      ord: 0,
+      builtin: false,
+      availability_zones: [...row.availability_zones],
+      features: {...row.features},
+      reconfiguration: null,
+      burst: null,
+      // The column defaults of mzcluster.clusters.
+      owner: 'mz_system',
+      version: 1,
+      activity: null,
+    },
+    [],
+    {},
+  )
+  return {...view, id: null}
+}
+
+/** The `replica list` element a replica about to be created will have (not yet online). */
+export function plannedReplicaItem(clusterName: string, row: NewReplicaRow): Planned<ReplicaListItem> {
+  return {
+    id: null,
+    name: row.name,
+    cluster_id: row.cluster_id,
+    cluster_name: clusterName,
+    size: row.size,
+    availability_zones: [...row.availability_zones],
+    online: false,
+    hydrated: false,
+    internal: false,
+    billed_as: null,
+    created_at: row.created_at,
   }
 }
 

@@ -1,5 +1,5 @@
 // LaunchDarkly contexts for the three evaluation passes (flags-spec §2, §5): the environment id
-// parser, the attribute sets of clusters and replicas (also used by the segments/rules file), and
+// parser, the attribute sets of clusters and replicas, and
 // the multi-context builders. Every attribute is a string; scoped kinds are anonymous. Pure.
 
 import type {LDContextCommon, LDMultiKindContext} from '@launchdarkly/node-server-sdk'

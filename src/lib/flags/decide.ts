@@ -2,7 +2,7 @@
 // its canonical form differs from the environment-wide value; the row keeps the raw spelling that
 // was served. Also renders LaunchDarkly values to raw strings (§4). Pure.
 
-import {canonicalize, formatDecimal, type Codec} from './values.js'
+import {canonicalize, formatDecimal, type Codec} from '../parameters/values.js'
 
 /** Sparse desired state: object id → parameter → raw override; objects without overrides are absent. */
 export interface ScopedDesiredState {

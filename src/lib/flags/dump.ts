@@ -7,8 +7,8 @@ import type {Db} from '../catalog/db.js'
 import {findCluster, findReplica} from '../catalog/lookup.js'
 import {UsageError} from '../errors.js'
 import type {ReplicaRef as ReplicaName} from '../input/names.js'
-import {REGISTRY, getParameter, type ParameterScope} from './registry.js'
-import {resolveParameters, type Layer, type LayerValues, type ResolvedParameter} from './resolve.js'
+import {REGISTRY, getParameter, type ParameterScope} from '../parameters/registry.js'
+import {resolveParameters, type Layer, type LayerValues, type ResolvedParameter} from '../parameters/resolve.js'
 import {
   compareText,
   formatReplicaRef,

@@ -5,18 +5,6 @@
 
 import {exitCodes, MzclusterError, UsageError} from '../errors.js'
 
-/** A duration that does not match the strict grammar (`30s`, `1h30m`, `0`). */
-export class DurationParseError extends UsageError {
-  constructor(
-    readonly input: string,
-    reason: string,
-  ) {
-    super(`invalid duration ${JSON.stringify(input)}: ${reason} (examples: 500ms, 30s, 5m, 1h30m, 0)`, {
-      code: 'INVALID_DURATION',
-    })
-  }
-}
-
 /** An environment id that is not `<provider>-<region>-<org uuid>-<ordinal>`. */
 export class EnvironmentIdError extends UsageError {
   constructor(

@@ -16,9 +16,9 @@ import {
 import {decideOverride, renderLdValue, type OverrideDecision, type ScopedDesiredState} from './decide.js'
 import {ContextError, KeyMapError} from './errors.js'
 import type {FlagDetail, FlagSource} from './flag-source.js'
-import {REGISTRY, getParameter, syncedParameters, type ParameterDef, type ParameterScope} from './registry.js'
-import {resolveParameter} from './resolve.js'
-import {canonicalize} from './values.js'
+import {REGISTRY, getParameter, syncedParameters, type ParameterDef, type ParameterScope} from '../parameters/registry.js'
+import {resolveParameter} from '../parameters/resolve.js'
+import {canonicalize} from '../parameters/values.js'
 
 export {
   openFlagSource,

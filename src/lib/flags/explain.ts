@@ -15,9 +15,9 @@ import {
 import {decideOverride, renderLdValue, type OverrideDecision} from './decide.js'
 import {flagKeyFor} from './evaluate.js'
 import type {FlagDetail, FlagSource} from './flag-source.js'
-import type {ParameterDef} from './registry.js'
-import {resolveParameter} from './resolve.js'
-import {canonicalize} from './values.js'
+import type {ParameterDef} from '../parameters/registry.js'
+import {resolveParameter} from '../parameters/resolve.js'
+import {canonicalize} from '../parameters/values.js'
 
 export type InspectedObject =
   | {readonly kind: 'environment'}

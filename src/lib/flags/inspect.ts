@@ -12,8 +12,8 @@ import {parseEnvironmentId, type BuildInfo, type EnvironmentId} from './contexts
 import {resolveCluster, resolveEnvironment, resolveReplica} from './dump.js'
 import {DECISIONS, describeStep, explainParameter, type InspectedObject} from './explain.js'
 import type {FlagSource} from './flag-source.js'
-import {getParameter} from './registry.js'
-import type {ResolvedParameter} from './resolve.js'
+import {getParameter} from '../parameters/registry.js'
+import type {ResolvedParameter} from '../parameters/resolve.js'
 import {
   clusterRef,
   compareText,

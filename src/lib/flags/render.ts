@@ -4,7 +4,7 @@
 import type {Column} from '../output/table.js'
 import type {Style} from '../output/style.js'
 import {showControls} from '../output/style.js'
-import {formatDefault, type ParameterDef} from './registry.js'
+import {formatDefault, type ParameterDef} from '../parameters/registry.js'
 import type {SettingChange} from './settings.js'
 import type {SyncChange, SyncResult} from './sync.js'
 
@@ -86,12 +86,15 @@ export function syncLines(result: SyncResult, style: Style): string[] {
   return [...result.changes.map((change) => syncChangeLine(change, style)), syncSummaryLine(result)]
 }
 
-/** One line per parameter of `flags set`/`flags unset`. */
+/**
+ * One line per parameter of `flags set`/`flags unset` (a dry run prints the same lines). The target
+ * follows "for", never "on": a value of `on` must not read as `= on on cluster …`.
+ */
 export function settingLine(change: SettingChange, style: Style): string {
   const where =
     change.scope === 'environment'
       ? 'environment-wide'
-      : `on ${change.scope} ${showControls(change.object_name ?? '')} (${change.object_id})`
+      : `for ${change.scope} ${showControls(change.object_name ?? '')} (${change.object_id})`
   if (!change.changed) {
     return change.value === null
       ? `${change.name} is not set ${where}; nothing to unset`

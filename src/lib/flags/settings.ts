@@ -5,10 +5,14 @@
 
 import {appendAudit, notifyCatalogChange} from '../catalog/audit.js'
 import type {Db, Queryable} from '../catalog/db.js'
+import {readReplicaPins, writeClusterFeatures, writeReplicaPins} from '../catalog/flags.js'
 import {findCluster, findReplica} from '../catalog/lookup.js'
+import {readSystemParameterValues, writeSystemParameterValues} from '../catalog/parameters.js'
+import type {WriteStep} from '../catalog/write-step.js'
+import {runWrite} from '../catalog/write-step.js'
 import {UsageError} from '../errors.js'
 import {parseKeyValue, validateName, type ReplicaRef as ReplicaName} from '../input/names.js'
-import {getParameter, type ParameterDef, type ParameterScope} from './registry.js'
+import {getParameter, type ParameterDef, type ParameterScope} from '../parameters/registry.js'
 import {formatReplicaRef} from './store.js'
 
 /** Where a value goes: environment-wide, a manual pin on a cluster, or on a replica. */
@@ -80,7 +84,7 @@ export function parseSettings(items: readonly string[], target: SettingTarget): 
     if (!parsed.ok) {
       throw new UsageError(`invalid value ${JSON.stringify(value)} for ${name}: ${parsed.error}`, {
         code: 'INVALID_PARAMETER_VALUE',
-        hint: `${name} is a ${def.type.name} (default ${def.format(def.default)})`,
+        hint: `${name} is ${withArticle(def.type.name)} (default ${def.format(def.default)})`,
       })
     }
     if (seen.has(name)) throw new UsageError(`${name} is given twice`, {code: 'INVALID_USAGE'})
@@ -88,6 +92,9 @@ export function parseSettings(items: readonly string[], target: SettingTarget): 
     return {def, value: def.format(parsed.value)}
   })
 }
+
+/** `an integer`, `a duration`. */
+const withArticle = (noun: string): string => `${/^[aeiou]/i.test(noun) ? 'an' : 'a'} ${noun}`
 
 /** Validate parameter names for `unset` (registry and scope). */
 export function parseUnsetNames(names: readonly string[], target: SettingTarget): ParameterDef[] {
@@ -101,7 +108,7 @@ export function parseUnsetNames(names: readonly string[], target: SettingTarget)
 }
 
 /** The resolved target inside the transaction, with its current stored values. */
-interface Resolved {
+export interface Resolved {
   readonly scope: ParameterScope
   readonly objectId: string | null
   readonly objectName: string | null
@@ -110,22 +117,19 @@ interface Resolved {
   write(tx: Queryable, values: ReadonlyMap<string, string | null>, nowMs: number): Promise<void>
 }
 
-async function resolveTarget(tx: Queryable, target: SettingTarget): Promise<Resolved> {
+async function resolveTarget(tx: Queryable, target: SettingTarget, lock: boolean): Promise<Resolved> {
   if (target.kind === 'environment') {
-    const rows = await tx.query<{name: string; value: string}>(
-      'SELECT name, value FROM mzcluster.system_parameters',
-    )
     return {
       scope: 'environment',
       objectId: null,
       objectName: null,
       audit: {},
-      current: new Map(rows.map((row) => [row.name, row.value])),
-      write: (q, values, nowMs) => writeRows(q, 'system_parameters', null, values, nowMs),
+      current: await readSystemParameterValues(tx),
+      write: (q, values, nowMs) => writeSystemParameterValues(q, values, nowMs),
     }
   }
   if (target.kind === 'cluster') {
-    const cluster = await findCluster(tx, target.cluster, {forUpdate: true})
+    const cluster = await findCluster(tx, target.cluster, {forUpdate: lock})
     const features: Record<string, unknown> = {...(cluster.features ?? {})}
     const current = new Map(
       Object.entries(features).map(([name, value]) => [
@@ -144,19 +148,11 @@ async function resolveTarget(tx: Queryable, target: SettingTarget): Promise<Reso
           if (value === null) delete features[name]
           else features[name] = value
         }
-        // `version` is the controller's compare-and-append guard: every cluster write bumps it.
-        await q.query(
-          'UPDATE mzcluster.clusters SET features = $2::jsonb, version = version + 1 WHERE id = $1',
-          [cluster.id, JSON.stringify(features)],
-        )
+        await writeClusterFeatures(q, cluster.id, features)
       },
     }
   }
   const {cluster, replica} = await findReplica(tx, target.replica.cluster, target.replica.replica)
-  const rows = await tx.query<{name: string; value: string}>(
-    'SELECT name, value FROM mzcluster.replica_parameter_pins WHERE replica_id = $1',
-    [replica.id],
-  )
   return {
     scope: 'replica',
     objectId: replica.id,
@@ -168,50 +164,16 @@ async function resolveTarget(tx: Queryable, target: SettingTarget): Promise<Reso
       replica_id: replica.id,
       replica_name: replica.name,
     },
-    current: new Map(rows.map((row) => [row.name, row.value])),
-    write: (q, values) => writeRows(q, 'replica_parameter_pins', replica.id, values, 0),
+    current: await readReplicaPins(tx, replica.id),
+    write: (q, values) => writeReplicaPins(q, replica.id, values),
   }
 }
 
-/** Upsert the non-null values and delete the null ones: two statements at most. */
-async function writeRows(
-  q: Queryable,
-  table: 'system_parameters' | 'replica_parameter_pins',
-  replicaId: string | null,
-  values: ReadonlyMap<string, string | null>,
-  nowMs: number,
-): Promise<void> {
-  const upserts = [...values].filter((entry): entry is [string, string] => entry[1] !== null)
-  const deletes = [...values].filter(([, value]) => value === null).map(([name]) => name)
-  if (upserts.length > 0) {
-    const names = upserts.map(([name]) => name)
-    const vals = upserts.map(([, value]) => value)
-    if (table === 'system_parameters') {
-      await q.query(
-        `INSERT INTO mzcluster.system_parameters (name, value, updated_at)
-         SELECT n, v, $3 FROM unnest($1::text[], $2::text[]) AS u(n, v)
-         ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value, updated_at = EXCLUDED.updated_at`,
-        [names, vals, nowMs],
-      )
-    } else {
-      await q.query(
-        `INSERT INTO mzcluster.replica_parameter_pins (replica_id, name, value)
-         SELECT $3, n, v FROM unnest($1::text[], $2::text[]) AS u(n, v)
-         ON CONFLICT (replica_id, name) DO UPDATE SET value = EXCLUDED.value`,
-        [names, vals, replicaId],
-      )
-    }
-  }
-  if (deletes.length > 0) {
-    if (table === 'system_parameters') {
-      await q.query('DELETE FROM mzcluster.system_parameters WHERE name = ANY($1::text[])', [deletes])
-    } else {
-      await q.query(
-        'DELETE FROM mzcluster.replica_parameter_pins WHERE replica_id = $1 AND name = ANY($2::text[])',
-        [replicaId, deletes],
-      )
-    }
-  }
+/** What a set or unset will do: every parameter's outcome, and the values to write. */
+export interface SettingsPlan {
+  readonly changes: readonly SettingChange[]
+  readonly resolved: Resolved
+  readonly writes: ReadonlyMap<string, string | null>
 }
 
 /**
@@ -219,54 +181,78 @@ async function writeRows(
  * one audit event per changed parameter and a change notification (a running controller re-reads
  * its parameters at once). Unchanged parameters are reported with `changed: false` and not written.
  */
-async function applySettings(
-  db: Db,
+function settingsStep(
   target: SettingTarget,
   values: ReadonlyMap<string, string | null>,
   source: 'set' | 'unset',
   nowMs: number,
-): Promise<SettingChange[]> {
-  return db.transaction(async (tx) => {
-    const resolved = await resolveTarget(tx, target)
-    const changes: SettingChange[] = []
-    const writes = new Map<string, string | null>()
-    for (const [name, value] of values) {
-      const previous = resolved.current.get(name) ?? null
-      const changed = previous !== value
-      if (changed) writes.set(name, value)
-      changes.push({
-        scope: resolved.scope,
-        object_id: resolved.objectId,
-        object_name: resolved.objectName,
-        name,
-        value,
-        previous,
-        changed,
-      })
-    }
-    if (writes.size === 0) return changes
-    await resolved.write(tx, writes, nowMs)
-    await appendAudit(
-      tx,
-      changes
-        .filter((change) => change.changed)
-        .map((change) => ({
-          eventType: 'alter' as const,
-          objectType: 'system-parameter' as const,
-          details: {
-            name: change.name,
-            value: change.value,
-            previous: change.previous,
-            scope: change.scope,
-            ...resolved.audit,
-            source,
-          },
-        })),
-      nowMs,
-    )
-    await notifyCatalogChange(tx, `system-parameters:${source}`)
-    return changes
-  })
+): WriteStep<SettingsPlan, SettingChange[]> {
+  return {
+    async prepare(tx, {lock}) {
+      const resolved = await resolveTarget(tx, target, lock)
+      const changes: SettingChange[] = []
+      const writes = new Map<string, string | null>()
+      for (const [name, value] of values) {
+        const previous = resolved.current.get(name) ?? null
+        const changed = previous !== value
+        if (changed) writes.set(name, value)
+        changes.push({
+          scope: resolved.scope,
+          object_id: resolved.objectId,
+          object_name: resolved.objectName,
+          name,
+          value,
+          previous,
+          changed,
+        })
+      }
+      return {changes, resolved, writes}
+    },
+    async apply(tx, {changes, resolved, writes}) {
+      if (writes.size === 0) return [...changes]
+      await resolved.write(tx, writes, nowMs)
+      await appendAudit(
+        tx,
+        changes
+          .filter((change) => change.changed)
+          .map((change) => ({
+            eventType: 'alter' as const,
+            objectType: 'system-parameter' as const,
+            details: {
+              name: change.name,
+              value: change.value,
+              previous: change.previous,
+              scope: change.scope,
+              ...resolved.audit,
+              source,
+            },
+          })),
+        nowMs,
+      )
+      await notifyCatalogChange(tx, `system-parameters:${source}`)
+      return [...changes]
+    },
+  }
+}
+
+/** `flags set NAME=VALUE…` as a write step: everything validated before the catalog is read. */
+export function setParametersStep(
+  target: SettingTarget,
+  items: readonly string[],
+  nowMs = Date.now(),
+): WriteStep<SettingsPlan, SettingChange[]> {
+  const settings = parseSettings(items, target)
+  return settingsStep(target, new Map(settings.map((s) => [s.def.name, s.value])), 'set', nowMs)
+}
+
+/** `flags unset NAME…` as a write step. */
+export function unsetParametersStep(
+  target: SettingTarget,
+  names: readonly string[],
+  nowMs = Date.now(),
+): WriteStep<SettingsPlan, SettingChange[]> {
+  const defs = parseUnsetNames(names, target)
+  return settingsStep(target, new Map(defs.map((def) => [def.name, null])), 'unset', nowMs)
 }
 
 /** `flags set NAME=VALUE…`: validate everything, then write the changed values in one transaction. */
@@ -276,8 +262,7 @@ export async function setParameters(
   items: readonly string[],
   nowMs = Date.now(),
 ): Promise<SettingChange[]> {
-  const settings = parseSettings(items, target)
-  return applySettings(db, target, new Map(settings.map((s) => [s.def.name, s.value])), 'set', nowMs)
+  return runWrite(db, setParametersStep(target, items, nowMs))
 }
 
 /** `flags unset NAME…`: remove what is set; a name that is not set is reported unchanged. */
@@ -287,6 +272,5 @@ export async function unsetParameters(
   names: readonly string[],
   nowMs = Date.now(),
 ): Promise<SettingChange[]> {
-  const defs = parseUnsetNames(names, target)
-  return applySettings(db, target, new Map(defs.map((def) => [def.name, null])), 'unset', nowMs)
+  return runWrite(db, unsetParametersStep(target, names, nowMs))
 }

@@ -13,6 +13,7 @@ export interface FlagSourceFlags {
 export const FLAGS_FILE_ENV = 'MZCLUSTER_FLAGS_FILE'
 export const SDK_KEY_ENV = 'MZCLUSTER_LD_SDK_KEY'
 export const BASE_URI_ENV = 'MZCLUSTER_LD_BASE_URI'
+export const KEY_MAP_ENV = 'MZCLUSTER_LD_KEY_MAP'
 
 const nonEmpty = (value: string | undefined): string | undefined =>
   value === undefined || value === '' ? undefined : value

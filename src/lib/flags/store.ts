@@ -1,13 +1,15 @@
-// The catalog side of the flags library: one consistent read of everything flags consume —
-// environment values, clusters with their manual pins (`clusters.features`), replicas with their
-// pins (`replica_parameter_pins`) and size family, and the synced cache — in a constant number of
-// statements whatever the number of objects. Every consumer (dump, inspect, sync) reads through it
-// and resolves through resolve.ts.
+// The flags library's model of the catalog: one consistent read (catalog/flags.ts) of everything
+// flags consume — environment values, clusters with their manual pins (`clusters.features`),
+// replicas with their pins (`replica_parameter_pins`) and size family, and the synced cache —
+// assembled per object. Every consumer (dump, inspect, sync) reads through it and resolves through
+// parameters/resolve.ts.
 
-import type {Db, Queryable} from '../catalog/db.js'
+import type {Db} from '../catalog/db.js'
+import {readFlagRows, type FlagRows, type FlagRowsFilter, type FlagValueRow} from '../catalog/flags.js'
 import type {ClusterRef, ReplicaRef} from './contexts.js'
-import {getParameter} from './registry.js'
-import {resolveParameter} from './resolve.js'
+
+export type {ObjectFilter} from '../catalog/flags.js'
+export type FlagStateFilter = FlagRowsFilter
 
 export interface ClusterFlags {
   readonly id: string
@@ -56,129 +58,32 @@ export interface FlagState {
   readonly orphans: readonly OrphanRow[]
 }
 
-/** Which objects to read: every one, none, one by id, or (replicas) those of one cluster. */
-export type ObjectFilter = 'all' | 'none' | {readonly id: string} | {readonly clusterId: string}
-
-export interface FlagStateFilter {
-  readonly clusters?: ObjectFilter
-  readonly replicas?: ObjectFilter
-}
-
 /** Code-unit order: deterministic and locale-independent (names may hold any Unicode). */
 export const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
 
-interface ClusterRow {
-  id: string
-  name: string
-  builtin: boolean
-  managed: boolean
-  features: Record<string, unknown> | null
-}
-interface ReplicaRow {
-  id: string
-  name: string
-  cluster_id: string
-  cluster_name: string
-  size: string | null
-  family: string | null
-}
-interface ValueRow {
-  object_id: string
-  name: string
-  value: string
-}
-
-function where(
-  filter: ObjectFilter,
-  column: {id: string; cluster: string},
-  params: unknown[],
-): string | null {
-  if (filter === 'none') return null
-  if (filter === 'all') return 'true'
-  params.push('id' in filter ? filter.id : filter.clusterId)
-  return `${'id' in filter ? column.id : column.cluster} = $${params.length}`
-}
-
 /**
- * Read the flags state in one repeatable-read snapshot: 7 reads and the SET TRANSACTION (plus BEGIN/COMMIT),
- * however many clusters and replicas there are. Synced rows whose object is gone are returned as
- * orphans when the corresponding filter is `all`.
+ * Read the flags state in one repeatable-read snapshot (a constant number of statements, however
+ * many clusters and replicas there are). Synced rows whose object is gone are returned as orphans
+ * when the corresponding filter is `all`.
  */
 export async function readFlagState(db: Db, filter: FlagStateFilter = {}): Promise<FlagState> {
-  const clusterFilter = filter.clusters ?? 'all'
-  const replicaFilter = filter.replicas ?? 'all'
-  return db.transaction(async (tx) => {
-    // One snapshot: a synced row whose object is absent from it belongs to a dropped object.
-    await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ')
-    const [meta] = await tx.query<{value: string}>(
-      "SELECT value FROM mzcluster.meta WHERE key = 'environment_id'",
-    )
-    const environment = await readEnvironmentValues(tx)
-
-    const clusterParams: unknown[] = []
-    const clusterWhere = where(clusterFilter, {id: 'c.id', cluster: 'c.id'}, clusterParams)
-    const clusterRows =
-      clusterWhere === null
-        ? []
-        : await tx.query<ClusterRow>(
-            `SELECT c.id, c.name, c.builtin, c.managed, c.features FROM mzcluster.clusters c WHERE ${clusterWhere}`,
-            clusterParams,
-          )
-    const clusterSynced =
-      clusterWhere === null
-        ? []
-        : await tx.query<ValueRow>(
-            `SELECT s.cluster_id AS object_id, s.name, s.value FROM mzcluster.cluster_system_configurations s
-              WHERE ${clusterFilter === 'all' ? 'true' : `s.cluster_id IN (SELECT c.id FROM mzcluster.clusters c WHERE ${clusterWhere})`}`,
-            clusterParams,
-          )
-
-    const replicaParams: unknown[] = []
-    const replicaWhere = where(replicaFilter, {id: 'r.id', cluster: 'r.cluster_id'}, replicaParams)
-    let replicaRows: ReplicaRow[] = []
-    let replicaSynced: ValueRow[] = []
-    let replicaPins: ValueRow[] = []
-    if (replicaWhere !== null) {
-      replicaRows = await tx.query<ReplicaRow>(
-        `SELECT r.id, r.name, r.cluster_id, c.name AS cluster_name, r.size, s.family
-           FROM mzcluster.replicas r
-           JOIN mzcluster.clusters c ON c.id = r.cluster_id
-           LEFT JOIN mzcluster.replica_sizes s ON s.name = r.size
-          WHERE ${replicaWhere}`,
-        replicaParams,
-      )
-      const ofSelected = (table: string) =>
-        `SELECT t.replica_id AS object_id, t.name, t.value FROM mzcluster.${table} t
-          WHERE ${replicaFilter === 'all' ? 'true' : `t.replica_id IN (SELECT r.id FROM mzcluster.replicas r WHERE ${replicaWhere})`}`
-      replicaSynced = await tx.query<ValueRow>(ofSelected('replica_system_configurations'), replicaParams)
-      replicaPins = await tx.query<ValueRow>(ofSelected('replica_parameter_pins'), replicaParams)
-    }
-    return assemble(
-      meta?.value ?? null,
-      environment,
-      clusterRows,
-      clusterSynced,
-      replicaRows,
-      replicaSynced,
-      replicaPins,
-    )
-  })
+  return assemble(await readFlagRows(db, filter))
 }
 
-function assemble(
-  environmentId: string | null,
-  environment: ReadonlyMap<string, string>,
-  clusterRows: readonly ClusterRow[],
-  clusterSynced: readonly ValueRow[],
-  replicaRows: readonly ReplicaRow[],
-  replicaSynced: readonly ValueRow[],
-  replicaPins: readonly ValueRow[],
-): FlagState {
+function assemble({
+  environmentId,
+  environment,
+  clusters: clusterRows,
+  clusterSynced,
+  replicas: replicaRows,
+  replicaSynced,
+  replicaPins,
+}: FlagRows): FlagState {
   const orphans: OrphanRow[] = []
   const clusterIds = new Set(clusterRows.map((row) => row.id))
   const replicaIds = new Set(replicaRows.map((row) => row.id))
   const group = (
-    rows: readonly ValueRow[],
+    rows: readonly FlagValueRow[],
     scope: 'cluster' | 'replica',
     live: ReadonlySet<string>,
     keepOrphans: boolean,
@@ -236,30 +141,6 @@ export function featurePins(features: Record<string, unknown> | null | undefined
     pins.set(name, typeof value === 'string' ? value : JSON.stringify(value))
   }
   return pins
-}
-
-/** Environment-wide values as stored (`system_parameters`), raw. */
-export async function readEnvironmentValues(q: Queryable): Promise<Map<string, string>> {
-  const rows = await q.query<{name: string; value: string}>(
-    'SELECT name, value FROM mzcluster.system_parameters',
-  )
-  return new Map(rows.map((row) => [row.name, row.value]))
-}
-
-/**
- * One parameter's effective environment-wide value, typed (default < environment, through the one
- * resolver): for code that needs a single setting, e.g. a limit checked by DDL.
- */
-export async function readEnvironmentParameter<V>(q: Queryable, name: string): Promise<V> {
-  const def = getParameter(name)
-  if (!def) throw new Error(`unknown system parameter ${name}`)
-  const [row] = await q.query<{value: string}>(
-    'SELECT value FROM mzcluster.system_parameters WHERE name = $1',
-    [name],
-  )
-  const {value} = resolveParameter(def, {environment: row?.value})
-  const parsed = def.parse(value)
-  return (parsed.ok ? parsed.value : def.default) as V
 }
 
 /** The LaunchDarkly view of a cluster. */

@@ -5,7 +5,9 @@
 // dropped objects — in one transaction, or nothing at all when nothing changed.
 
 import {appendAudit, notifyCatalogChange, type AuditEvent} from '../catalog/audit.js'
-import type {Db, Queryable} from '../catalog/db.js'
+import type {Db} from '../catalog/db.js'
+import {writeSyncedOverrides, type OverrideWrite} from '../catalog/flags.js'
+import {writeSystemParameterValues} from '../catalog/parameters.js'
 import {CatalogError} from '../errors.js'
 import {parseEnvironmentId, type BuildInfo, type ReplicaRef} from './contexts.js'
 import type {ScopedDesiredState} from './decide.js'
@@ -17,8 +19,8 @@ import {
   syncedParameters,
   type ParameterDef,
   type ParameterScope,
-} from './registry.js'
-import {resolveParameter} from './resolve.js'
+} from '../parameters/registry.js'
+import {resolveParameter} from '../parameters/resolve.js'
 import {clusterRef, formatReplicaRef, readFlagState, replicaRef, type FlagState} from './store.js'
 
 export type ChangeOp = 'add' | 'update' | 'remove'
@@ -45,12 +47,7 @@ interface ObjectInfo {
   readonly replica_name?: string
 }
 
-interface RowWrite {
-  readonly objectId: string
-  readonly name: string
-  /** Null: delete the row. */
-  readonly value: string | null
-}
+type RowWrite = OverrideWrite
 
 /** The diff and exactly what to write for it. */
 export interface SyncPlan {
@@ -313,9 +310,9 @@ const AUDIT_CHUNK = 10_000
 /** Write a plan in one transaction: at most six row statements, the audit events and one notification. */
 export async function applySyncPlan(db: Db, plan: SyncPlan, nowMs: number): Promise<void> {
   await db.transaction(async (tx) => {
-    await writeEnvironment(tx, plan.environment, nowMs)
-    await writeScoped(tx, 'cluster_system_configurations', 'cluster_id', plan.cluster)
-    await writeScoped(tx, 'replica_system_configurations', 'replica_id', plan.replica)
+    await writeSystemParameterValues(tx, plan.environment, nowMs)
+    await writeSyncedOverrides(tx, 'cluster', plan.cluster)
+    await writeSyncedOverrides(tx, 'replica', plan.replica)
     const events = plan.changes.map((change) => auditEvent(change, plan))
     for (let i = 0; i < events.length; i += AUDIT_CHUNK)
       await appendAudit(tx, events.slice(i, i + AUDIT_CHUNK), nowMs)
@@ -339,49 +336,5 @@ function auditEvent(change: SyncChange, plan: SyncPlan): AuditEvent {
       source: 'sync',
       ...(change.reason === null ? {} : {reason: change.reason}),
     },
-  }
-}
-
-async function writeEnvironment(
-  tx: Queryable,
-  writes: ReadonlyMap<string, string | null>,
-  nowMs: number,
-): Promise<void> {
-  const upserts = [...writes].filter((entry): entry is [string, string] => entry[1] !== null)
-  const resets = [...writes].filter(([, value]) => value === null).map(([name]) => name)
-  if (upserts.length > 0) {
-    await tx.query(
-      `INSERT INTO mzcluster.system_parameters (name, value, updated_at)
-       SELECT n, v, $3 FROM unnest($1::text[], $2::text[]) AS u(n, v)
-       ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value, updated_at = EXCLUDED.updated_at`,
-      [upserts.map(([name]) => name), upserts.map(([, value]) => value), nowMs],
-    )
-  }
-  if (resets.length > 0)
-    await tx.query('DELETE FROM mzcluster.system_parameters WHERE name = ANY($1::text[])', [resets])
-}
-
-async function writeScoped(
-  tx: Queryable,
-  table: 'cluster_system_configurations' | 'replica_system_configurations',
-  idColumn: 'cluster_id' | 'replica_id',
-  writes: readonly RowWrite[],
-): Promise<void> {
-  const upserts = writes.filter((w) => w.value !== null)
-  const deletes = writes.filter((w) => w.value === null)
-  if (upserts.length > 0) {
-    await tx.query(
-      `INSERT INTO mzcluster.${table} (${idColumn}, name, value)
-       SELECT o, n, v FROM unnest($1::text[], $2::text[], $3::text[]) AS u(o, n, v)
-       ON CONFLICT (${idColumn}, name) DO UPDATE SET value = EXCLUDED.value`,
-      [upserts.map((w) => w.objectId), upserts.map((w) => w.name), upserts.map((w) => w.value)],
-    )
-  }
-  if (deletes.length > 0) {
-    await tx.query(
-      `DELETE FROM mzcluster.${table}
-        WHERE (${idColumn}, name) IN (SELECT o, n FROM unnest($1::text[], $2::text[]) AS d(o, n))`,
-      [deletes.map((w) => w.objectId), deletes.map((w) => w.name)],
-    )
   }
 }

@@ -23,8 +23,21 @@ export function parseDuration(text: string): number {
     position = TERM.lastIndex
   }
   const ms = Math.round(total)
-  if (position === 0 || !Number.isSafeInteger(ms)) throw invalidDuration(text)
+  if (position === 0) throw invalidDuration(text)
+  if (!Number.isSafeInteger(ms)) throw tooLong(text)
   return ms
+}
+
+/** The longest duration accepted, in whole days (about 285,000 years: any deadline is clamped). */
+export const MAX_DURATION_DAYS = Math.floor(Number.MAX_SAFE_INTEGER / (UNIT_MS.d as number))
+
+function tooLong(text: string): UsageError {
+  return new UsageError(
+    `invalid duration ${JSON.stringify(text)}: too large, the maximum is ${MAX_DURATION_DAYS}d`,
+    {
+      code: 'INVALID_DURATION',
+    },
+  )
 }
 
 function invalidDuration(text: string): UsageError {

@@ -18,14 +18,14 @@ export function editDistance(a: string, b: string): number {
 
 /**
  * The candidate closest to `typed`, or null when none is close: a case-insensitive match wins
- * (`200CC` → `200cc`); otherwise the smallest edit distance, at most max(2, a third of the typed
+ * (`200CC` → `200cc`); otherwise the smallest edit distance, at most a third of the typed
  * length); ties go to the earlier candidate.
  */
 export function closestName(typed: string, candidates: readonly string[]): string | null {
   const folded = typed.toLowerCase()
   const sameCase = candidates.find((candidate) => candidate.toLowerCase() === folded)
   if (sameCase !== undefined && sameCase !== typed) return sameCase
-  const limit = Math.max(2, Math.floor([...typed].length / 3))
+  const limit = Math.max(1, Math.floor([...typed].length / 3))
   let best: string | null = null
   let bestDistance = Infinity
   for (const candidate of candidates) {

@@ -1,9 +1,22 @@
-// Creating, listing and dropping objects bound to clusters. Each write is one transaction with its
-// audit event and the change notification (objects decide which replicas count as hydrated).
+// Creating, listing and dropping objects bound to clusters. Each write is a WriteStep (one
+// transaction with its audit event and the change notification; objects decide which replicas
+// count as hydrated), so --dry-run runs the same validation.
 
 import {appendAudit, notifyCatalogChange} from '../catalog/audit.js'
+import type {ClusterRow} from '../catalog/cluster-rows.js'
 import type {Db, Queryable} from '../catalog/db.js'
 import {findCluster} from '../catalog/lookup.js'
+import type {ObjectRow} from '../catalog/objects.js'
+import {
+  deleteObject,
+  insertObject,
+  objectNameTaken,
+  selectObjectByName,
+  selectObjects,
+} from '../catalog/objects.js'
+import {selectReplicaByName} from '../catalog/replicas.js'
+import type {WriteStep} from '../catalog/write-step.js'
+import {runWrite} from '../catalog/write-step.js'
 import {NotFoundError, UsageError} from '../errors.js'
 import {validateName} from '../input/names.js'
 import type {RefreshOptions} from './refresh.js'
@@ -19,15 +32,7 @@ export interface CreateObjectSpec {
   readonly refresh?: RefreshOptions
 }
 
-const SELECT_OBJECTS = `
-  SELECT o.id, o.name, o.cluster_id, c.name AS cluster_name, o.type, o.replica_id, r.name AS replica_name,
-         o.refresh_schedule, f.write_frontier, COALESCE(f.sealed, false) AS sealed, o.created_at
-  FROM mzcluster.objects o
-  JOIN mzcluster.clusters c ON c.id = o.cluster_id
-  LEFT JOIN mzcluster.replicas r ON r.id = o.replica_id AND r.cluster_id = o.cluster_id
-  LEFT JOIN mzcluster.object_frontiers f ON f.object_id = o.id`
-
-function objectJson(row: Record<string, unknown>): ObjectJson {
+function objectJson(row: ObjectRow): ObjectJson {
   return {
     id: String(row.id),
     name: String(row.name),
@@ -57,17 +62,14 @@ const refreshScheduleJson = (stored: RefreshScheduleJson | null): RefreshSchedul
 
 /** All objects (of one cluster when given), in creation order. */
 export async function listObjects(q: Queryable, options: {cluster?: string} = {}): Promise<ObjectJson[]> {
-  if (options.cluster === undefined)
-    return (await q.query(`${SELECT_OBJECTS} ORDER BY o.ord`)).map(objectJson)
+  if (options.cluster === undefined) return (await selectObjects(q)).map(objectJson)
   const cluster = await findCluster(q, options.cluster)
-  return (await q.query(`${SELECT_OBJECTS} WHERE o.cluster_id = $1 ORDER BY o.ord`, [cluster.id])).map(
-    objectJson,
-  )
+  return (await selectObjects(q, {clusterId: cluster.id})).map(objectJson)
 }
 
 /** The object named `name`; an unknown name is a usage error. */
 export async function findObject(q: Queryable, name: string): Promise<ObjectJson> {
-  const [row] = await q.query(`${SELECT_OBJECTS} WHERE o.name = $1`, [name])
+  const row = await selectObjectByName(q, name)
   if (row === undefined) throw NotFoundError.of('object', name, 'list objects with `mzcluster object list`')
   return objectJson(row)
 }
@@ -94,64 +96,104 @@ export function newObject(spec: CreateObjectSpec, nowMs = Date.now()): NewObject
   }
 }
 
+/** What creating an object will write: the object, its cluster and pinned replica resolved. */
+export interface ObjectCreatePlan {
+  readonly object: NewObject
+  readonly cluster: ClusterRow
+  readonly replica: {readonly id: string; readonly name: string} | null
+}
+
+/** Create an object (see `newObject`), with its audit event and the notification. */
+export function createObjectStep(spec: NewObject): WriteStep<ObjectCreatePlan, ObjectJson> {
+  return {
+    async prepare(q) {
+      const cluster = await findCluster(q, spec.cluster)
+      let replica: ObjectCreatePlan['replica'] = null
+      if (spec.replica !== null) {
+        const row = await selectReplicaByName(q, cluster.id, spec.replica)
+        if (row === undefined) {
+          throw new NotFoundError(
+            `unknown replica ${JSON.stringify(spec.replica)} in cluster ${JSON.stringify(spec.cluster)} (--replica)`,
+            {
+              code: 'REPLICA_NOT_FOUND',
+              hint: `list its replicas with \`mzcluster replica list --cluster ${spec.cluster}\``,
+            },
+          )
+        }
+        replica = {id: row.id, name: row.name}
+      }
+      if (await objectNameTaken(q, spec.name)) throw objectExists(spec.name)
+      return {object: spec, cluster, replica}
+    },
+    async apply(tx, {cluster, replica}) {
+      try {
+        await insertObject(tx, {
+          name: spec.name,
+          cluster_id: cluster.id,
+          type: spec.type,
+          replica_id: replica?.id ?? null,
+          refresh_schedule: spec.refreshSchedule,
+          created_at: spec.createdAtMs,
+        })
+      } catch (error) {
+        // A concurrent create of the same name committed between our check and the insert.
+        if ((error as {code?: unknown}).code === '23505') throw objectExists(spec.name)
+        throw error
+      }
+      const object = await findObject(tx, spec.name)
+      await appendAudit(
+        tx,
+        [{eventType: 'create', objectType: 'object', details: auditDetails(object)}],
+        spec.createdAtMs,
+      )
+      await notifyCatalogChange(tx, 'object')
+      return object
+    },
+  }
+}
+
+/** The `object list` element an object about to be created will have (no id yet, nothing reported). */
+export function plannedObject({
+  object,
+  cluster,
+  replica,
+}: ObjectCreatePlan): Omit<ObjectJson, 'id'> & {id: null} {
+  return {
+    id: null,
+    name: object.name,
+    cluster_id: cluster.id,
+    cluster_name: cluster.name,
+    type: object.type,
+    replica_id: replica?.id ?? null,
+    replica_name: replica?.name ?? null,
+    refresh_schedule: object.refreshSchedule,
+    write_frontier: null,
+    sealed: false,
+    created_at: object.createdAtMs,
+  }
+}
+
 /** Writes the object, its audit event and the notification together (see `newObject`). */
 export async function createObject(db: Db, spec: NewObject): Promise<ObjectJson> {
-  const {createdAtMs: nowMs, refreshSchedule} = spec
-  return db.transaction(async (tx) => {
-    const cluster = await findCluster(tx, spec.cluster)
-    let replicaId: string | null = null
-    if (spec.replica !== null) {
-      const [replica] = await tx.query<{id: string}>(
-        'SELECT id FROM mzcluster.replicas WHERE cluster_id = $1 AND name = $2',
-        [cluster.id, spec.replica],
-      )
-      if (replica === undefined) {
-        throw new NotFoundError(
-          `unknown replica ${JSON.stringify(spec.replica)} in cluster ${JSON.stringify(spec.cluster)} (--replica)`,
-          {
-            code: 'REPLICA_NOT_FOUND',
-            hint: `list its replicas with \`mzcluster replica list --cluster ${spec.cluster}\``,
-          },
-        )
-      }
-      replicaId = replica.id
-    }
-    const [taken] = await tx.query('SELECT id FROM mzcluster.objects WHERE name = $1', [spec.name])
-    if (taken !== undefined) throw objectExists(spec.name)
-    try {
-      await tx.query(
-        `INSERT INTO mzcluster.objects (id, ord, name, cluster_id, type, replica_id, refresh_schedule, created_at)
-         SELECT 'u' || n, n, $1, $2, $3, $4, $5::jsonb, $6 FROM (SELECT nextval('mzcluster.user_object_ids') AS n) AS allocated`,
-        [
-          spec.name,
-          cluster.id,
-          spec.type,
-          replicaId,
-          refreshSchedule === null ? null : JSON.stringify(refreshSchedule),
-          nowMs,
-        ],
-      )
-    } catch (error) {
-      // A concurrent create of the same name committed between our check and the insert.
-      if ((error as {code?: unknown}).code === '23505') throw objectExists(spec.name)
-      throw error
-    }
-    const object = await findObject(tx, spec.name)
-    await appendAudit(tx, [{eventType: 'create', objectType: 'object', details: auditDetails(object)}], nowMs)
-    await notifyCatalogChange(tx, 'object')
-    return object
-  })
+  return runWrite(db, createObjectStep(spec))
+}
+
+/** Drop an object (its hydration and frontier reports go with it); the result is what was dropped. */
+export function dropObjectStep(name: string, nowMs = Date.now()): WriteStep<ObjectJson, ObjectJson> {
+  return {
+    prepare: (q) => findObject(q, name),
+    async apply(tx, object) {
+      await deleteObject(tx, object.id)
+      await appendAudit(tx, [{eventType: 'drop', objectType: 'object', details: auditDetails(object)}], nowMs)
+      await notifyCatalogChange(tx, 'object')
+      return object
+    },
+  }
 }
 
 /** Drops the object (its hydration and frontier reports go with it); returns what was dropped. */
 export async function dropObject(db: Db, name: string, nowMs = Date.now()): Promise<ObjectJson> {
-  return db.transaction(async (tx) => {
-    const object = await findObject(tx, name)
-    await tx.query('DELETE FROM mzcluster.objects WHERE id = $1', [object.id])
-    await appendAudit(tx, [{eventType: 'drop', objectType: 'object', details: auditDetails(object)}], nowMs)
-    await notifyCatalogChange(tx, 'object')
-    return object
-  })
+  return runWrite(db, dropObjectStep(name, nowMs))
 }
 
 const auditDetails = (object: ObjectJson): Record<string, unknown> => ({

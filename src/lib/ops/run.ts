@@ -10,10 +10,11 @@ import {hostname} from 'node:os'
 import {randomBytes} from 'node:crypto'
 import {CATALOG_CHANNEL} from '../catalog/audit.js'
 import type {Db} from '../catalog/db.js'
-import {CONTROLLER_LEASE} from '../catalog/leases.js'
+import {acquireLease, CONTROLLER_LEASE, releaseLease} from '../catalog/leases.js'
 import {SystemParameters} from '../catalog/parameters.js'
+import type {FlagsRunEvent, LiveFlagsConfig} from '../flags/live.js'
 import type {TickReport} from '../controller/report.js'
-import {summarizePlan} from '../output/plan.js'
+import {summarizePlan} from '../output/plan-summary.js'
 import {tick} from './tick.js'
 
 export const LEASE_NAME = CONTROLLER_LEASE
@@ -27,6 +28,8 @@ export interface RunOptions {
   readonly pollOnly?: boolean
   /** Reopen the catalog after a lost connection (server catalogs). */
   readonly reconnect?: () => Promise<Db>
+  /** A flag source: while leading, keep scoped flags synced and resolve new replicas' flags at creation. */
+  readonly flags?: LiveFlagsConfig
 }
 
 export type RunEvent =
@@ -37,25 +40,11 @@ export type RunEvent =
   | {readonly event: 'controller-off'}
   | {readonly event: 'error'; readonly message: string; readonly retryInMs: number}
   | {readonly event: 'stop'}
+  | FlagsRunEvent
 
-/** Try to take or renew the lease; returns the current holder. Uses the database clock. */
-export async function acquireLease(db: Db, holder: string, ttlMs: number): Promise<string> {
-  const rows = await db.query<{holder: string}>(
-    `WITH now AS (SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint AS ms)
-     INSERT INTO mzcluster.controller_leases (name, holder, expires_at, renewed_at)
-     SELECT $1, $2, ms + $3, ms FROM now
-     ON CONFLICT (name) DO UPDATE SET holder = EXCLUDED.holder, expires_at = EXCLUDED.expires_at, renewed_at = EXCLUDED.renewed_at
-       WHERE mzcluster.controller_leases.holder = EXCLUDED.holder OR mzcluster.controller_leases.expires_at < EXCLUDED.renewed_at
-     RETURNING holder`,
-    [LEASE_NAME, holder, Math.round(ttlMs)],
-  )
-  if (rows[0]) return rows[0].holder
-  const [current] = await db.query<{holder: string}>('SELECT holder FROM mzcluster.controller_leases WHERE name = $1', [LEASE_NAME])
-  return current?.holder ?? ''
-}
-
-export async function releaseLease(db: Db, holder: string): Promise<void> {
-  await db.query('DELETE FROM mzcluster.controller_leases WHERE name = $1 AND holder = $2', [LEASE_NAME, holder])
+/** Try to take or renew the controller's lease; returns the current holder. Uses the database clock. */
+export async function acquireControllerLease(db: Db, holder: string, ttlMs: number): Promise<string> {
+  return acquireLease(db, LEASE_NAME, holder, ttlMs)
 }
 
 export function newHolderId(): string {
@@ -110,6 +99,8 @@ export async function runController(initialDb: Db, options: RunOptions): Promise
   // connection — logged, backed off, reconnected — instead of silently re-listening on a pool
   // whose other connections are most likely dead too.
   let lostListener: Error | null = null
+  const live = options.flags ? new (await import('../flags/live.js')).LiveFlags(options.flags, options.log) : null
+  const createTimeFlags = live?.createTimeFlags() ?? null
 
   const listen = async () => {
     if (db.kind !== 'server' || options.pollOnly || listener.stop) return
@@ -139,15 +130,16 @@ export async function runController(initialDb: Db, options: RunOptions): Promise
       await listen()
       const parameters = await SystemParameters.read(db)
       intervalMs = options.intervalMs ?? Math.max(parameters.number('cluster_controller_tick_interval'), 1)
-      const current = db.kind === 'server' ? await acquireLease(db, holder, intervalMs * 1.5) : holder
+      const current = db.kind === 'server' ? await acquireControllerLease(db, holder, intervalMs * 1.5) : holder
       if (current === holder) {
         if (!leader) options.log({event: 'leader', holder})
         leader = true
+        live?.lead(() => db)
         if (!parameters.bool('enable_cluster_controller')) {
           options.log({event: 'controller-off'})
         } else {
           const started = Date.now()
-          const {report, warnings} = await tick(db)
+          const {report, warnings} = await tick(db, {createTimeFlags})
           if (report.clusters.length > 0 || warnings.length > 0) {
             options.log({event: 'tick', report, durationMs: Date.now() - started, warnings, woken})
           }
@@ -155,6 +147,7 @@ export async function runController(initialDb: Db, options: RunOptions): Promise
       } else {
         if (leader || current !== knownLeader) options.log({event: 'standby', holder, leader: current})
         leader = false
+        await live?.standby()
       }
       knownLeader = current
       backoffMs = 500
@@ -178,8 +171,9 @@ export async function runController(initialDb: Db, options: RunOptions): Promise
     woken = await alarm.sleep(leader ? intervalMs : intervalMs / 2, options.signal)
     if (!leader) woken = false
   }
+  await live?.standby()
   await listener.stop?.().catch(() => {})
-  if (db.kind === 'server') await releaseLease(db, holder).catch(() => {})
+  if (db.kind === 'server') await releaseLease(db, LEASE_NAME, holder).catch(() => {})
   options.log({event: 'stop'})
   if (db !== initialDb) await db.close().catch(() => {})
 }
@@ -200,6 +194,17 @@ export function formatRunEvent(event: RunEvent, json: boolean, nowMs = Date.now(
         state_writes: summary.stateWrites,
         rejected: summary.rejected,
         clusters: event.report.clusters.map((c) => c.clusterName),
+        warnings: event.warnings,
+      })
+    }
+    if (event.event === 'flags-sync') {
+      return JSON.stringify({
+        ts,
+        event: 'flags-sync',
+        trigger: event.trigger,
+        duration_ms: event.durationMs,
+        summary: event.summary,
+        changes: event.changes,
         warnings: event.warnings,
       })
     }
@@ -225,5 +230,27 @@ export function formatRunEvent(event: RunEvent, json: boolean, nowMs = Date.now(
       return `${ts} run: ${event.message}; retrying in ${event.retryInMs}ms`
     case 'stop':
       return `${ts} run: stopped`
+    case 'flags-sync':
+      return flagsSyncLine(ts, event)
+    case 'flags-source':
+      return event.available
+        ? `${ts} flags: the flag source answers again`
+        : `${ts} flags: the flag source is unavailable; keeping the last flags (${event.message})`
+    case 'flags-error':
+      return `${ts} flags: ${event.message}; retrying at the next change or full sync`
   }
+}
+
+const LISTED_CHANGES = 5
+
+/** `… flags (change): 1 added, 0 changed, 1 removed, 0 environment-wide [replica u2 enable_lgalloc=true, …] in 12ms`. */
+function flagsSyncLine(ts: string, event: Extract<FlagsRunEvent, {event: 'flags-sync'}>): string {
+  const {summary, changes} = event
+  const listed = changes.slice(0, LISTED_CHANGES).map((c) => {
+    const what = c.scope === 'environment' ? c.name : `${c.scope} ${c.object_id ?? '?'} ${c.name}`
+    return c.to === null ? `-${what}` : `${what}=${c.to}`
+  })
+  if (changes.length > LISTED_CHANGES) listed.push(`${changes.length - LISTED_CHANGES} more`)
+  const warnings = event.warnings.map((w) => `\n${ts} flags: warning: ${w}`).join('')
+  return `${ts} flags (${event.trigger}): ${summary.added} added, ${summary.updated} changed, ${summary.removed} removed, ${summary.environment} environment-wide${listed.length > 0 ? ` [${listed.join(', ')}]` : ''} in ${event.durationMs}ms${warnings}`
 }

@@ -13,10 +13,17 @@ import type {TickPhases} from '../controller/tick.js'
 import {disabledTickReport, runTick} from '../controller/tick.js'
 import {OverlayCtx} from '../controller/overlay-context.js'
 import {UsageError} from '../errors.js'
+import type {CreateTimeFlags, OpenedOnDemand} from '../flags/create-time.js'
+import {configuredFlags} from '../flags/configured.js'
 
 export interface TickRequest extends CatalogContextOptions {
   readonly phases?: TickPhases
   readonly dryRun?: boolean
+  /**
+   * Create-time flag resolution for the replicas this tick creates (flags-spec §10); null for none.
+   * Absent: the source the environment configures (`MZCLUSTER_FLAGS_FILE`, `MZCLUSTER_LD_SDK_KEY`), if any.
+   */
+  readonly createTimeFlags?: CreateTimeFlags | null
 }
 
 export interface TickResult {
@@ -41,6 +48,18 @@ async function checkClusterNames(db: Db, names: readonly string[] | undefined): 
 
 export async function tick(db: Db, request: TickRequest = {}): Promise<TickResult> {
   await checkClusterNames(db, request.clusterNames)
+  let flags = request.createTimeFlags ?? null
+  let opened: OpenedOnDemand | null = null
+  if (request.createTimeFlags === undefined && !request.dryRun) flags = opened = await configuredFlags()
+  try {
+    const replicaCreateHook = flags && !request.dryRun ? (await import('../flags/create-time.js')).replicaCreateHook(db, flags) : undefined
+    return await tickWith(db, {...request, replicaCreateHook})
+  } finally {
+    opened?.close()
+  }
+}
+
+async function tickWith(db: Db, request: TickRequest): Promise<TickResult> {
   const ctx = new CatalogControllerCtx(db, request)
   const warnings: string[] = []
   if (!(await ctx.controllerEnabled())) return {report: disabledTickReport(ctx.now()), warnings}
@@ -49,5 +68,6 @@ export async function tick(db: Db, request: TickRequest = {}): Promise<TickResul
   const report = await runTick(request.dryRun ? new OverlayCtx(ctx) : ctx, {phases: request.phases, onConflict})
   if (!request.dryRun) await writeFrontierAdvances(db, [...ctx.frontierAdvances.values()], ctx.now())
   for (const error of ctx.applyErrors) warnings.push(`an apply failed and was treated as rejected: ${error}`)
+  warnings.push(...ctx.createWarnings)
   return {report, warnings}
 }

@@ -1,31 +1,7 @@
-// JSON output for `--json`: snake_case keys (matching the catalog's columns), values made safe for
-// JSON.stringify, 2-space indentation. Key order is the order the shape builders write them, so
-// output is deterministic and diffs of snapshot tests stay readable.
+// Values made safe for JSON.stringify (bigints, dates, maps, sets). Key order is the order the shape
+// builders write them, so output is deterministic.
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | {[key: string]: JsonValue}
-
-/** `replicationFactor` → `replication_factor`, `replicaID` → `replica_id`; snake_case is unchanged. */
-export function snakeCase(key: string): string {
-  return key
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
-    .toLowerCase()
-}
-
-const isPlainObject = (value: unknown): value is Record<string, unknown> => {
-  if (typeof value !== 'object' || value === null) return false
-  const proto = Object.getPrototypeOf(value) as unknown
-  return proto === Object.prototype || proto === null
-}
-
-/** Deeply renames the keys of plain objects (inside arrays too) to snake_case. */
-export function snakeKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map((item) => snakeKeys(item))
-  if (!isPlainObject(value)) return value
-  const out: Record<string, unknown> = {}
-  for (const [key, item] of Object.entries(value)) out[snakeCase(key)] = snakeKeys(item)
-  return out
-}
 
 /**
  * Converts a value to plain JSON: bigint → number when it is a safe integer, else a decimal
@@ -59,9 +35,4 @@ export function jsonSafe(value: unknown): JsonValue {
     out[String(key)] = jsonSafe(item)
   }
   return out
-}
-
-/** The `--json` document: jsonSafe, 2-space indentation, no trailing newline. Keys are not renamed. */
-export function toJson(value: unknown): string {
-  return JSON.stringify(jsonSafe(value), null, 2)
 }

@@ -4,7 +4,13 @@
 
 import {appendAudit, notifyCatalogChange} from '../catalog/audit.js'
 import type {Db, Queryable} from '../catalog/db.js'
+import type {StoredSize} from '../catalog/sizes.js'
+import {deleteSizes, selectSizeUses, selectSizes, upsertSizes} from '../catalog/sizes.js'
+import type {WriteStep} from '../catalog/write-step.js'
+import {runWrite} from '../catalog/write-step.js'
 import {UsageError} from '../errors.js'
+import type {Style} from '../output/style.js'
+import {showControls} from '../output/style.js'
 import type {SizeSpec} from './size-file.js'
 
 /** `size list --json` element; also the array format `size import` reads back. */
@@ -18,30 +24,9 @@ export interface SizeJson {
   disabled: boolean
 }
 
-interface StoredSize extends SizeJson {
-  sort_order: number
-}
-
-const SELECT_SIZES = `SELECT name, family, workers, processes, memory_bytes, credits_per_hour::text AS credits_per_hour, disabled, sort_order
-  FROM mzcluster.replica_sizes ORDER BY sort_order, name`
-
-async function storedSizes(q: Queryable): Promise<StoredSize[]> {
-  const rows = await q.query(SELECT_SIZES)
-  return rows.map((row) => ({
-    name: String(row.name),
-    family: String(row.family),
-    workers: Number(row.workers),
-    processes: Number(row.processes),
-    memory_bytes: Number(row.memory_bytes),
-    credits_per_hour: Number(row.credits_per_hour),
-    disabled: Boolean(row.disabled),
-    sort_order: Number(row.sort_order),
-  }))
-}
-
 /** The size map in display order. */
 export async function listSizes(q: Queryable): Promise<SizeJson[]> {
-  return (await storedSizes(q)).map(({sort_order: _order, ...size}) => size)
+  return (await selectSizes(q)).map(({sort_order: _order, ...size}) => size)
 }
 
 export interface SizeImportResult {
@@ -57,42 +42,59 @@ export interface SizeImportOptions {
   readonly nowMs?: number
 }
 
+/** What an import will write: the outcome per size, the rows to upsert and the names to remove. */
+export interface SizeImportPlan {
+  readonly result: SizeImportResult
+  readonly writes: readonly StoredSize[]
+}
+
+/** Import `sizes` into the map; nothing is written when nothing changes. */
+export function importSizesStep(
+  sizes: readonly SizeSpec[],
+  options: SizeImportOptions = {},
+): WriteStep<SizeImportPlan, SizeImportResult> {
+  return {
+    async prepare(q) {
+      const existing = new Map((await selectSizes(q)).map((size) => [size.name, size]))
+      const incoming = new Set(sizes.map((size) => size.name))
+      const result: SizeImportResult = {added: [], updated: [], removed: [], unchanged: []}
+      let nextOrder = Math.max(-1, ...[...existing.values()].map((size) => size.sort_order)) + 1
+      const writes: StoredSize[] = []
+      sizes.forEach((size, index) => {
+        const current = existing.get(size.name)
+        // A replace adopts the file's order; a merge keeps known sizes in place and appends new ones.
+        const order = options.replace ? index : (current?.sort_order ?? nextOrder++)
+        if (current === undefined) result.added.push(size.name)
+        else if (!sameSize(current, size)) result.updated.push(size.name)
+        else result.unchanged.push(size.name)
+        // A position change alone is written but is not an update of the size.
+        if (current === undefined || !sameSize(current, size) || current.sort_order !== order)
+          writes.push(storedSize(size, order))
+      })
+      if (options.replace) result.removed = [...existing.keys()].filter((name) => !incoming.has(name))
+      if (result.removed.length > 0) await refuseRemovingSizesInUse(q, result.removed)
+      return {result, writes}
+    },
+    async apply(tx, {result, writes}) {
+      if (result.removed.length > 0) await deleteSizes(tx, result.removed)
+      await upsertSizes(tx, writes)
+      if (result.added.length + result.updated.length + result.removed.length > 0) {
+        const details = {added: result.added, updated: result.updated, removed: result.removed}
+        await appendAudit(tx, [{eventType: 'alter', objectType: 'replica-size', details}], options.nowMs)
+        await notifyCatalogChange(tx, 'replica-sizes')
+      }
+      return result
+    },
+  }
+}
+
 /** Writes `sizes` into the map in one transaction; nothing is written when nothing changes. */
 export async function importSizes(
   db: Db,
   sizes: readonly SizeSpec[],
   options: SizeImportOptions = {},
 ): Promise<SizeImportResult> {
-  return db.transaction(async (tx) => {
-    const existing = new Map((await storedSizes(tx)).map((size) => [size.name, size]))
-    const incoming = new Set(sizes.map((size) => size.name))
-    const result: SizeImportResult = {added: [], updated: [], removed: [], unchanged: []}
-    let nextOrder = Math.max(-1, ...[...existing.values()].map((size) => size.sort_order)) + 1
-    const writes: {size: SizeSpec; order: number}[] = []
-    sizes.forEach((size, index) => {
-      const current = existing.get(size.name)
-      // A replace adopts the file's order; a merge keeps known sizes in place and appends new ones.
-      const order = options.replace ? index : (current?.sort_order ?? nextOrder++)
-      if (current === undefined) result.added.push(size.name)
-      else if (!sameSize(current, size)) result.updated.push(size.name)
-      else result.unchanged.push(size.name)
-      // A position change alone is written but is not an update of the size.
-      if (current === undefined || !sameSize(current, size) || current.sort_order !== order)
-        writes.push({size, order})
-    })
-    if (options.replace) result.removed = [...existing.keys()].filter((name) => !incoming.has(name))
-    if (result.removed.length > 0) {
-      await refuseRemovingSizesInUse(tx, result.removed)
-      await tx.query('DELETE FROM mzcluster.replica_sizes WHERE name = ANY($1)', [result.removed])
-    }
-    if (writes.length > 0) await upsertSizes(tx, writes)
-    if (result.added.length + result.updated.length + result.removed.length > 0) {
-      const details = {added: result.added, updated: result.updated, removed: result.removed}
-      await appendAudit(tx, [{eventType: 'alter', objectType: 'replica-size', details}], options.nowMs)
-      await notifyCatalogChange(tx, 'replica-sizes')
-    }
-    return result
-  })
+  return runWrite(db, importSizesStep(sizes, options))
 }
 
 const sameSize = (current: SizeJson, size: SizeSpec): boolean =>
@@ -103,50 +105,19 @@ const sameSize = (current: SizeJson, size: SizeSpec): boolean =>
   current.credits_per_hour === size.creditsPerHour &&
   current.disabled === size.disabled
 
-async function upsertSizes(tx: Queryable, writes: readonly {size: SizeSpec; order: number}[]): Promise<void> {
-  const params: unknown[] = []
-  const values = writes.map(({size, order}) => {
-    const base = params.length
-    params.push(
-      size.name,
-      size.family,
-      size.workers,
-      size.processes,
-      size.memoryBytes,
-      String(size.creditsPerHour),
-      size.disabled,
-      order,
-    )
-    return `(${Array.from({length: 8}, (_, i) => `$${base + i + 1}`).join(', ')})`
-  })
-  await tx.query(
-    `INSERT INTO mzcluster.replica_sizes (name, family, workers, processes, memory_bytes, credits_per_hour, disabled, sort_order)
-     VALUES ${values.join(', ')}
-     ON CONFLICT (name) DO UPDATE SET family = EXCLUDED.family, workers = EXCLUDED.workers, processes = EXCLUDED.processes,
-       memory_bytes = EXCLUDED.memory_bytes, credits_per_hour = EXCLUDED.credits_per_hour, disabled = EXCLUDED.disabled,
-       sort_order = EXCLUDED.sort_order`,
-    params,
-  )
-}
+const storedSize = (size: SizeSpec, order: number): StoredSize => ({
+  name: size.name,
+  family: size.family,
+  workers: size.workers,
+  processes: size.processes,
+  memory_bytes: size.memoryBytes,
+  credits_per_hour: size.creditsPerHour,
+  disabled: size.disabled,
+  sort_order: order,
+})
 
-/** Every use of a size that must survive: cluster size, hydration size, in-flight or burst size, replica size. */
-const SIZE_USES = `
-  SELECT size, 'cluster ' || to_jsonb(name)::text || ' (size)' AS user_of FROM mzcluster.clusters WHERE size = ANY($1)
-  UNION ALL
-  SELECT auto_scaling_strategy->'on_hydration'->>'hydration_size', 'cluster ' || to_jsonb(name)::text || ' (hydration size)'
-    FROM mzcluster.clusters WHERE auto_scaling_strategy->'on_hydration'->>'hydration_size' = ANY($1)
-  UNION ALL
-  SELECT reconfiguration->'target'->>'size', 'cluster ' || to_jsonb(name)::text || ' (reconfiguration target)'
-    FROM mzcluster.clusters WHERE reconfiguration->>'status' = 'in-progress' AND reconfiguration->'target'->>'size' = ANY($1)
-  UNION ALL
-  SELECT burst->>'burst_size', 'cluster ' || to_jsonb(name)::text || ' (hydration burst)'
-    FROM mzcluster.clusters WHERE burst->>'burst_size' = ANY($1)
-  UNION ALL
-  SELECT r.size, 'replica ' || to_jsonb(c.name || '.' || r.name)::text
-    FROM mzcluster.replicas r JOIN mzcluster.clusters c ON c.id = r.cluster_id WHERE r.size = ANY($1)`
-
-async function refuseRemovingSizesInUse(tx: Queryable, removed: readonly string[]): Promise<void> {
-  const uses = await tx.query<{size: string; user_of: string}>(SIZE_USES, [removed])
+async function refuseRemovingSizesInUse(q: Queryable, removed: readonly string[]): Promise<void> {
+  const uses = await selectSizeUses(q, removed)
   const first = uses[0]
   if (first === undefined) return
   const sizes = [...new Set(uses.map((use) => use.size))]
@@ -158,4 +129,27 @@ async function refuseRemovingSizesInUse(tx: Queryable, removed: readonly string[
       hint: 'keep those sizes in the file (add "disabled": true to stop new use), or import without --replace to merge',
     },
   )
+}
+
+const plural = (n: number): string => `${n} size${n === 1 ? '' : 's'}`
+
+/** The one-line summary of an import (the confirmation, or a dry run's closing line). */
+export function sizeImportLine(result: SizeImportResult, options: {dryRun: boolean}): string {
+  const given = result.added.length + result.updated.length + result.unchanged.length
+  const changed = result.added.length + result.updated.length + result.removed.length
+  if (changed === 0) return `Size map unchanged (${plural(given)} already as given).`
+  const counts = `${result.added.length} added, ${result.updated.length} updated, ${result.removed.length} removed`
+  return options.dryRun
+    ? `Would import ${plural(given)}: ${counts}.`
+    : `Imported ${plural(given)}: ${counts}.`
+}
+
+/** A dry run of `size import`: each size that would be added, updated or removed, then the summary. */
+export function sizeImportLines(result: SizeImportResult, style: Style): string[] {
+  return [
+    ...result.added.map((name) => `  ${style.add('+')} size ${showControls(name)}`),
+    ...result.updated.map((name) => `  ${style.change('~')} size ${showControls(name)}`),
+    ...result.removed.map((name) => `  ${style.remove('-')} size ${showControls(name)}`),
+    sizeImportLine(result, {dryRun: true}),
+  ]
 }

@@ -191,7 +191,7 @@ describe.each(backends())('cluster cancel, --dry-run and scheduled waits on a %s
       const overLimit = await cli(['cluster', 'alter', 'dry', '--size', '200cc', '--replication-factor', '5', '--dry-run'])
       expect(overLimit.code).toBe(2)
       expect(overLimit.stdout).toBe('')
-      expect(errorLines(overLimit)[0]).toMatch(/needs 6 replicas while the old and new shapes overlap/)
+      expect(errorLines(overLimit)[0]).toMatch(/would need 6 replicas while the shapes overlap; max_replicas_per_cluster is 5 \(the cluster has 1\)/)
       const unknownSize = await cli(['cluster', 'alter', 'dry', '--size', '123cc', '--dry-run', '--json'])
       expect(unknownSize.code).toBe(2)
       expect(json(unknownSize)).toMatchObject({error: {message: 'unknown cluster replica size "123cc" (--size)', exit_code: 2}})

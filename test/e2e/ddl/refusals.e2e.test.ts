@@ -42,7 +42,7 @@ const REFUSALS: readonly (readonly [string, readonly string[], RegExp])[] = [
   [
     'a replication factor over the limit',
     ['cluster', 'create', 'x', '--size', '100cc', '--replication-factor', '6'],
-    /max_replicas_per_cluster limit of 5/,
+    /^cluster "x" would have 6 replicas; max_replicas_per_cluster is 5 \(the cluster has 0\)$/,
   ],
   [
     '--unmanaged with --size',
@@ -57,12 +57,12 @@ const REFUSALS: readonly (readonly [string, readonly string[], RegExp])[] = [
   [
     'a hydration size equal to the size',
     ['cluster', 'create', 'x', '--size', '100cc', '--hydration-size', '100cc'],
-    /^HYDRATION SIZE must differ from the cluster SIZE \('100cc'\)/,
+    /^--hydration-size must differ from the cluster's size \(100cc\)/,
   ],
   [
     'a replication factor with an on-refresh schedule',
     ['cluster', 'create', 'x', '--size', '100cc', '--schedule', 'on-refresh', '--replication-factor', '2'],
-    /^REPLICATION FACTOR cannot be given together with any SCHEDULE other than MANUAL$/,
+    /^--replication-factor only applies with --schedule manual: on another schedule, the schedule decides when a replica runs$/,
   ],
   [
     'a replica-scoped feature',
@@ -82,6 +82,25 @@ const REFUSALS: readonly (readonly [string, readonly string[], RegExp])[] = [
   ],
   ['an unknown replica', ['replica', 'drop', 'prod.r9'], /^unknown replica "r9" in cluster "prod"$/],
   ['an invalid --since', ['audit', '--since', 'yesterday'], /^invalid time "yesterday"/],
+  [
+    'a replication factor too large to be a number',
+    ['cluster', 'create', 'x', '--size', '100cc', '--replication-factor', '99999999999999999999'],
+    /^invalid replication factor "99999999999999999999": too large, the maximum is 2147483647$/,
+  ],
+  [
+    'a duration too large to be a number',
+    ['cluster', 'create', 'x', '--size', '100cc', '--hydration-size', '800cc', '--linger', '99999999999h'],
+    /^invalid duration "99999999999h": too large, the maximum is 104249991d$/,
+  ],
+  ['a missing cluster name', ['cluster', 'create'], /^missing argument NAME \(cluster name\)$/],
+  ['a missing object name', ['object', 'drop'], /^missing argument NAME \(object name\)$/],
+  ['missing required flags', ['object', 'create', 'o1'], /^missing required flags --cluster, --type$/],
+  ['a missing required flag', ['replica', 'create', 'scratch.r1'], /^missing required flag --size$/],
+  [
+    'an over-large replication factor on a dry run',
+    ['cluster', 'create', 'x', '--size', '100cc', '--replication-factor', '6', '--dry-run'],
+    /^cluster "x" would have 6 replicas; max_replicas_per_cluster is 5 \(the cluster has 0\)$/,
+  ],
 ]
 
 describe('DDL refusals end to end (embedded)', () => {

@@ -1,10 +1,9 @@
 import {describe, expect, it} from 'vitest'
 
-import {getParameter} from '../../src/lib/flags/registry.js'
-import {optimizerFeatures, resolveParameter, resolveParameters} from '../../src/lib/flags/resolve.js'
+import {getParameter} from '../../src/lib/parameters/registry.js'
+import {resolveParameter, resolveParameters} from '../../src/lib/parameters/resolve.js'
 
 const lgalloc = getParameter('enable_lgalloc')!
-const noValues = new Map<string, string>()
 
 describe('layers: default < environment < manual < synced', () => {
   it('the default applies when nothing is stored', () => {
@@ -73,55 +72,5 @@ describe('layers: default < environment < manual < synced', () => {
       layer: 'environment',
     })
     expect(env.some((p) => p.scope === 'replica')).toBe(true)
-  })
-})
-
-describe('A8 optimizer features (flags-spec §8.1)', () => {
-  it.each([
-    ['true', true],
-    ['false', false],
-    ['on', true],
-    ['off', false],
-  ])('A8 stored %s decodes to %s', (stored, expected) => {
-    const {values, softErrors} = optimizerFeatures({
-      environment: noValues,
-      synced: new Map([['enable_eager_delta_joins', stored]]),
-    })
-    expect(values.get('enable_eager_delta_joins')).toBe(expected)
-    expect(softErrors).toEqual([])
-  })
-
-  it('system config, then FEATURES, then scoped overrides; other names ignored', () => {
-    const {values} = optimizerFeatures({
-      environment: new Map([
-        ['enable_eager_delta_joins', 'on'],
-        ['enable_left_joins_lowering', 'on'],
-      ]),
-      features: new Map([
-        ['enable_eager_delta_joins', 'no'],
-        ['enable_join_prioritize_arranged', 'YES'],
-        ['enable_lgalloc', 'off'],
-      ]),
-      synced: new Map([['enable_join_prioritize_arranged', 'f']]),
-    })
-    expect(Object.fromEntries(values)).toEqual({
-      enable_new_outer_join_lowering: false,
-      enable_eager_delta_joins: false,
-      enable_left_joins_lowering: true,
-      enable_variadic_left_join_lowering: false,
-      enable_join_prioritize_arranged: false,
-      enable_projection_pushdown_after_relation_cse: false,
-    })
-  })
-
-  it('an undecodable stored value yields false with a soft error', () => {
-    const {values, softErrors} = optimizerFeatures({
-      environment: new Map([['enable_eager_delta_joins', 'on']]),
-      synced: new Map([['enable_eager_delta_joins', 'maybe']]),
-    })
-    expect(values.get('enable_eager_delta_joins')).toBe(false)
-    expect(softErrors).toEqual([
-      'synced override value "maybe" of enable_eager_delta_joins is not a boolean; using false',
-    ])
   })
 })

@@ -42,17 +42,6 @@ export const boolType: ParameterType<boolean> = {
   format: (value) => (value ? 'on' : 'off'),
 }
 
-const LENIENT_TRUE = new Set(['t', 'true', 'on', '1', 'y', 'yes'])
-const LENIENT_FALSE = new Set(['f', 'false', 'off', '0', 'n', 'no'])
-
-/** The optimizer's lenient boolean decode (flags-spec §8.1): trimmed, case-insensitive; null if neither. */
-export function decodeLenientBool(raw: string): boolean | null {
-  const word = raw.trim().toLowerCase()
-  if (LENIENT_TRUE.has(word)) return true
-  if (LENIENT_FALSE.has(word)) return false
-  return null
-}
-
 // --- numbers ------------------------------------------------------------------------------------
 
 /** Whole numbers only (no fraction, no exponent), within the safe-integer range and `min`. */

@@ -1,11 +1,10 @@
-// The resolver of the flags area (product.md §7: dump, inspect, explain, evaluation, sync): default <
-// environment value < manual pin < synced override, reporting the winning layer and every layer's
-// value. The controller and the cluster commands read environment-wide values through
-// catalog/parameters.ts instead. Also the optimizer's feature fold of flags-spec §8.1 with its
-// lenient boolean decode. Pure.
+// The one resolver of parameter values (product.md §7): default < environment value < manual pin
+// < synced override, reporting the winning layer and every layer's value. Environment-wide reads
+// (`SystemParameters`, the flags sync's current values) and scoped ones (`flags dump`, `flags
+// inspect`) all resolve here. Pure.
 
 import {REGISTRY, formatDefault, type ParameterDef, type ParameterScope} from './registry.js'
-import {boolType, canonicalize, decodeLenientBool} from './values.js'
+import {canonicalize} from './values.js'
 
 export type Layer = 'default' | 'environment' | 'manual' | 'synced'
 export type StoredLayer = Exclude<Layer, 'default'>
@@ -53,6 +52,15 @@ export function resolveParameter(def: ParameterDef, stored: StoredValues): Resol
   return {name: def.name, scope: def.scope, value: layers[layer] ?? layers.default, layer, layers, rejected}
 }
 
+/** A parameter's typed environment-wide value: the stored raw value if it parses, else the default. */
+export function environmentValue<V>(def: ParameterDef, raw: string | undefined): V {
+  if (raw !== undefined) {
+    const parsed = def.parse(raw)
+    if (parsed.ok) return parsed.value as V
+  }
+  return def.default as V
+}
+
 export interface ResolveInput {
   /** The kind of object being resolved: `environment` resolves every parameter env-wide. */
   readonly target: ParameterScope
@@ -77,53 +85,4 @@ export function resolveParameters(input: ResolveInput): ResolvedParameter[] {
       synced: input.synced?.get(def.name),
     }),
   )
-}
-
-/** Optimizer features are the cluster-coherent boolean parameters. */
-export function isOptimizerFeature(def: ParameterDef): boolean {
-  return def.scope === 'cluster' && def.type.name === boolType.name
-}
-
-export interface OptimizerFeaturesInput {
-  /** Stored environment-wide values (`system_parameters`), raw. */
-  readonly environment: ReadonlyMap<string, string>
-  /** The cluster's manual `FEATURES` pins. */
-  readonly features?: ReadonlyMap<string, string>
-  /** The cluster's synced overrides. */
-  readonly synced?: ReadonlyMap<string, string>
-  readonly registry?: readonly ParameterDef[]
-}
-
-export interface OptimizerFeatures {
-  readonly values: ReadonlyMap<string, boolean>
-  /** One line per stored value the lenient decode could not read (it then counts as false). */
-  readonly softErrors: readonly string[]
-}
-
-/**
- * Flags-spec §8.1: system-config features, then the cluster's `FEATURES`, then its synced
- * overrides. Entries that are not optimizer features are ignored; pins and overrides use the
- * lenient decode, and an undecodable one yields false with a soft error, as upstream does.
- */
-export function optimizerFeatures(input: OptimizerFeaturesInput): OptimizerFeatures {
-  const features = (input.registry ?? REGISTRY).filter(isOptimizerFeature)
-  const values = new Map<string, boolean>()
-  const softErrors: string[] = []
-  for (const def of features) {
-    const envWide = resolveParameter(def, {environment: input.environment.get(def.name)})
-    let value = envWide.value === boolType.format(true)
-    for (const [source, stored] of [
-      ['FEATURES', input.features],
-      ['synced override', input.synced],
-    ] as const) {
-      const raw = stored?.get(def.name)
-      if (raw === undefined) continue
-      const decoded = decodeLenientBool(raw)
-      if (decoded === null)
-        softErrors.push(`${source} value ${JSON.stringify(raw)} of ${def.name} is not a boolean; using false`)
-      value = decoded ?? false
-    }
-    values.set(def.name, value)
-  }
-  return {values, softErrors}
 }

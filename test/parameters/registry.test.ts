@@ -2,14 +2,13 @@ import {describe, expect, it} from 'vitest'
 
 import {
   REGISTRY,
-  canonicalizeByName,
   formatDefault,
   getParameter,
   listParameters,
   syncedParameters,
   type ParameterDef,
-} from '../../src/lib/flags/registry.js'
-import {boolType} from '../../src/lib/flags/values.js'
+} from '../../src/lib/parameters/registry.js'
+import {boolType, canonicalize} from '../../src/lib/parameters/values.js'
 
 const defaults = (defs: readonly ParameterDef[]) =>
   Object.fromEntries(defs.map((d) => [d.name, formatDefault(d)]))
@@ -27,17 +26,6 @@ describe('A. registry and synced set', () => {
     expect(names).not.toContain('enable_launchdarkly')
     expect(names).toContain('enable_scoped_system_parameters')
     expect(names).toHaveLength(REGISTRY.length)
-  })
-
-  it('A9 no synced parameter is named segments or rules', () => {
-    const names = syncedParameters().map((d) => d.name)
-    expect(names).not.toContain('segments')
-    expect(names).not.toContain('rules')
-    const shadowing = [
-      {...REGISTRY[0]!, name: 'segments'},
-      {...REGISTRY[0]!, name: 'rules'},
-    ]
-    expect(syncedParameters(shadowing)).toEqual([])
   })
 
   // A6 (`modify` of list-valued system vars) and A10 (LaunchDarkly transport metrics) test
@@ -111,15 +99,12 @@ describe('registry contents', () => {
     expect(new Set(REGISTRY.map((d) => d.name)).size).toBe(REGISTRY.length)
     for (const def of REGISTRY) {
       const text = formatDefault(def)
-      expect(canonicalizeByName(def.name, text), def.name).toBe(text)
+      expect(canonicalize(def, text), def.name).toBe(text)
       expect(def.description.length, def.name).toBeGreaterThan(0)
     }
   })
 
-  it('canonicalizeByName: unknown names and parse failures are null (flags-spec §15)', () => {
-    expect(canonicalizeByName('enable_lgalloc', 'false')).toBe('off')
-    expect(canonicalizeByName('max_connections', '100')).toBeNull()
-    expect(canonicalizeByName('enable_lgalloc', 'maybe')).toBeNull()
+  it('unknown names are undefined; listParameters() is the registry', () => {
     expect(getParameter('nope')).toBeUndefined()
     expect(listParameters()).toBe(REGISTRY)
   })

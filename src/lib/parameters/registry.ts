@@ -5,7 +5,6 @@
 import {
   boolType,
   byteSizeType,
-  canonicalize,
   durationType,
   enumType,
   floatType,
@@ -316,9 +315,6 @@ const BY_NAME: ReadonlyMap<string, ParameterDef> = new Map(REGISTRY.map((def) =>
  */
 export const NOT_SYNCED: ReadonlySet<string> = new Set(['enable_rbac_checks', 'enable_launchdarkly'])
 
-/** Top-level keys of the segments/rules file (§17); no synced parameter may carry these names. */
-export const RESERVED_FILE_KEYS: ReadonlySet<string> = new Set(['segments', 'rules'])
-
 export function getParameter(name: string): ParameterDef | undefined {
   return BY_NAME.get(name)
 }
@@ -333,16 +329,10 @@ export function listParameters(scope?: ParameterScope): readonly ParameterDef[] 
  * what lets the feature gate flip from LaunchDarkly without a deploy (§3.4).
  */
 export function syncedParameters(registry: readonly ParameterDef[] = REGISTRY): readonly ParameterDef[] {
-  return registry.filter((def) => !NOT_SYNCED.has(def.name) && !RESERVED_FILE_KEYS.has(def.name))
+  return registry.filter((def) => !NOT_SYNCED.has(def.name))
 }
 
 /** The default value in its canonical spelling. */
 export function formatDefault(def: ParameterDef): string {
   return def.format(def.default)
-}
-
-/** §15 `canonicalize(name, raw)`: unknown name or parse failure → null. */
-export function canonicalizeByName(name: string, raw: string): string | null {
-  const def = getParameter(name)
-  return def ? canonicalize(def, raw) : null
 }

@@ -1,13 +1,12 @@
 import fc from 'fast-check'
 import {describe, expect, it} from 'vitest'
 
-import {DurationParseError} from '../../src/lib/flags/errors.js'
-import {getParameter} from '../../src/lib/flags/registry.js'
+import {DurationParseError} from '../../src/lib/parameters/errors.js'
+import {getParameter} from '../../src/lib/parameters/registry.js'
 import {
   boolType,
   byteSizeType,
   canonicalize,
-  decodeLenientBool,
   durationType,
   enumType,
   floatType,
@@ -18,7 +17,7 @@ import {
   parseDurationMs,
   stringType,
   type ParameterType,
-} from '../../src/lib/flags/values.js'
+} from '../../src/lib/parameters/values.js'
 
 const parsed = <V>(type: ParameterType<V>, raw: string) => {
   const result = type.parse(raw)
@@ -47,16 +46,8 @@ describe('bool', () => {
     expect(boolType.format(false)).toBe('off')
   })
 
-  it('rejects the lenient spellings (they belong to the optimizer decode only)', () => {
+  it('rejects the lenient spellings (only on, off, true and false parse)', () => {
     for (const raw of ['yes', '1', 't', ' true', '']) expect(boolType.parse(raw).ok).toBe(false)
-  })
-
-  it('decodeLenientBool accepts t/true/on/1/y/yes and f/false/off/0/n/no, trimmed, any case', () => {
-    for (const raw of ['t', 'true', 'on', '1', 'y', 'yes', ' YES ', 'True'])
-      expect(decodeLenientBool(raw)).toBe(true)
-    for (const raw of ['f', 'false', 'off', '0', 'n', 'no', '\tNo\n', 'OFF'])
-      expect(decodeLenientBool(raw)).toBe(false)
-    for (const raw of ['', 'maybe', '2', 'yess']) expect(decodeLenientBool(raw)).toBeNull()
   })
 })
 
