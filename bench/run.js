@@ -30,13 +30,14 @@ import {
   userReplicaCount,
   vacuum,
 } from './lib/catalogs.js'
-import {runCliOnce, timeCli, timeCliInterleaved} from './lib/cli.js'
+import {measureCliOnce, runCliOnce, timeCli, timeCliInterleaved} from './lib/cli.js'
 import {installSqlProbe, median, round1, timed} from './lib/measure.js'
 import {benchSimulate} from './simulate.js'
 
 const ALL_SCENARIOS = [
   'plan-steady',
   'tick-steady',
+  'plan-memory',
   'plan-reconfiguring',
   'tick-reconfiguring',
   'cli-help',
@@ -45,16 +46,18 @@ const ALL_SCENARIOS = [
   'cli-list-cold',
   'simulate',
 ]
-const DB_SCENARIOS = new Set(ALL_SCENARIOS.slice(0, 4))
+const DB_SCENARIOS = new Set(ALL_SCENARIOS.slice(0, 5))
+/** Whole-process runs of `plan-memory` (each costs a process start and a full read). */
+const MEMORY_RUNS = 3
 const STEADY_SCENARIOS = new Set(['plan-steady', 'tick-steady'])
 /** A warm-up slower than this (ms) cuts the timed runs to SLOW_RUNS unless --runs was given. */
 const SLOW_WARMUP_MS = 1500
 const SLOW_RUNS = 3
 const CLI_RUNS = 10
+/** product.md §11.6: a reconfiguring tick issues at most this many statements. */
+const RECONFIGURING_MAX_STATEMENTS = 50
 /** Clusters in the catalog `cli-list` lists (product.md §11.6). */
 const CLI_LIST_CLUSTERS = 1000
-/** Reads of a tick that fetches hydration signals: parameters, ids, clusters, replicas, hydration. */
-const READS_WITH_SIGNALS = 5
 /** The smallest catalog with at least one reconfiguring cluster (every 10th). */
 const RECONFIGURING_MIN = 10
 
@@ -242,6 +245,23 @@ async function benchCatalog(catalog, sizes, options, results) {
       check((await userReplicaCount(db)) === population.replicas, 'tick-steady changed the replica set')
     }
 
+    if (want('plan-memory') && backend === 'postgres') {
+      // A whole `plan --json` process, as a user runs it: wall time and peak RSS (median of runs).
+      log(`plan-memory ${backend} ${clusters}: mzcluster plan --json, ${MEMORY_RUNS} processes`)
+      const runs = Array.from({length: MEMORY_RUNS}, () => measureCliOnce(['plan', '--json'], {MZCLUSTER_CATALOG: catalog.url}))
+      const r = {
+        median_ms: round1(median(runs.map((run) => run.ms))),
+        statements: null,
+        runs: MEMORY_RUNS,
+        peak_rss_mib: round1(median(runs.map((run) => run.peakRssMiB))),
+      }
+      log(
+        `plan-memory ${backend} ${clusters}: median ${r.median_ms} ms, peak RSS ${r.peak_rss_mib} MiB ` +
+          `(${runs.map((run) => `${Math.round(run.ms)} ms/${round1(run.peakRssMiB)} MiB`).join(', ')})`,
+      )
+      push('plan-memory', clusters, r)
+    }
+
     if (!want('plan-reconfiguring') && !want('tick-reconfiguring')) continue
     start = performance.now()
     const reconfiguring = await markReconfiguring(db)
@@ -278,12 +298,9 @@ async function benchCatalog(catalog, sizes, options, results) {
         },
       })
       push('tick-reconfiguring', clusters, r)
-      // By design one apply (transaction) per changed cluster: this count grows with the reconfiguring
-      // clusters. The tick's reads are the plan's (READS_WITH_SIGNALS statements).
-      log(
-        `tick-reconfiguring ${backend} ${clusters}: ` +
-          `${round1((r.statements - READS_WITH_SIGNALS) / reconfiguring)} statements per reconfiguring cluster`,
-      )
+      // The phase's batches are applied in bulk: the statement count does not grow with the
+      // reconfiguring clusters (target: at most RECONFIGURING_MAX_STATEMENTS).
+      log(`tick-reconfiguring ${backend} ${clusters}: ${r.statements} statements for ${reconfiguring} reconfiguring clusters`)
       check((await userReplicaCount(db)) === population.replicas, 'restoring after tick-reconfiguring failed')
     }
   }
@@ -415,6 +432,11 @@ function statementWarnings(results) {
     const key = `${row.scenario} ${row.backend}`
     groups.set(key, [...(groups.get(key) ?? []), row])
   }
+  for (const row of results) {
+    if (row.scenario === 'tick-reconfiguring' && row.statements > RECONFIGURING_MAX_STATEMENTS) {
+      warnings.push(`WARNING: tick-reconfiguring ${row.backend} ${row.clusters}: ${row.statements} statements, above ${RECONFIGURING_MAX_STATEMENTS}`)
+    }
+  }
   for (const [key, rows] of groups) {
     const counts = new Set(rows.map((row) => row.statements))
     if (counts.size > 1) {
@@ -434,13 +456,14 @@ function renderTable(results, profile) {
     'clusters',
     'median_ms',
     'statements',
+    'peak_rss_mib',
     ...(profile ? ['sql_ms', 'js_ms'] : []),
   ]
-  const numeric = new Set(['clusters', 'median_ms', 'statements', 'sql_ms', 'js_ms'])
+  const numeric = new Set(['clusters', 'median_ms', 'statements', 'peak_rss_mib', 'sql_ms', 'js_ms'])
   const cell = (row, column) => {
     const value = row[column]
     if (value === null || value === undefined) return '-'
-    return column === 'median_ms' || column === 'sql_ms' || column === 'js_ms'
+    return column === 'median_ms' || column === 'peak_rss_mib' || column === 'sql_ms' || column === 'js_ms'
       ? value.toFixed(1)
       : String(value)
   }
@@ -510,6 +533,7 @@ async function main() {
       'clusters',
       'median_ms',
       'statements',
+      'peak_rss_mib',
       ...(options.profile ? ['sql_ms', 'js_ms'] : []),
     ]
     const rows = results.map((row) => Object.fromEntries(keys.map((key) => [key, row[key] ?? null])))

@@ -59,7 +59,7 @@ export async function openBenchCatalog(backend, {postgresUrl = DEFAULT_POSTGRES_
     try {
       const location = selectCatalog(withDatabase(postgresUrl, database), {})
       db = (await initCatalog(location)).db
-      return {backend, db, location: database, catalogArg: location.url, dispose}
+      return {backend, db, location: database, url: withDatabase(postgresUrl, database), catalogArg: location.url, dispose}
     } catch (error) {
       await dispose().catch(() => {})
       throw error

@@ -3,11 +3,15 @@
 // embedded catalog's warm process unless the environment given opts out).
 
 import {spawnSync} from 'node:child_process'
+import {mkdtempSync, readFileSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
 import {performance} from 'node:perf_hooks'
-import {fileURLToPath} from 'node:url'
+import {fileURLToPath, pathToFileURL} from 'node:url'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const BIN = fileURLToPath(new URL('../../bin/run.js', import.meta.url))
+const RSS_PRELOAD = pathToFileURL(fileURLToPath(new URL('./rss-preload.js', import.meta.url))).href
 
 /** An environment that cannot redirect the command to another catalog or turn on debug output. */
 function cleanEnv(extra = {}) {
@@ -53,4 +57,29 @@ export function timeCliInterleaved(commands, runs) {
     commands.forEach((command, i) => times[i].push(runCliOnce(command.args, command).ms))
   }
   return times
+}
+
+/**
+ * One whole `node bin/run.js ...args` process with `env` added: its wall time and peak resident set
+ * size (MiB, from getrusage in the child). stdout is discarded, so rendering costs only its own memory.
+ */
+export function measureCliOnce(args, env = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'mzcluster-bench-rss-'))
+  const file = join(dir, 'maxrss')
+  try {
+    const start = performance.now()
+    const child = spawnSync(process.execPath, ['--import', RSS_PRELOAD, BIN, ...args], {
+      cwd: ROOT,
+      env: {...cleanEnv(), ...env, MZCLUSTER_BENCH_RSS_FILE: file},
+      stdio: ['ignore', 'ignore', 'pipe'],
+      encoding: 'utf8',
+      timeout: 600_000,
+    })
+    const ms = performance.now() - start
+    if (child.error) throw child.error
+    if (child.status !== 0) throw new Error(`mzcluster ${args.join(' ')} exited with ${child.status ?? child.signal}: ${child.stderr.trim()}`)
+    return {ms, peakRssMiB: Number(readFileSync(file, 'utf8')) / 1024}
+  } finally {
+    rmSync(dir, {recursive: true, force: true})
+  }
 }

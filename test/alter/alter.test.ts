@@ -43,15 +43,15 @@ import {
   T0,
 } from './fixtures.js'
 
-/** A controller context whose next `apply` first lets a concurrent writer run (then delegates). */
+/** A controller context whose next apply first lets a concurrent writer run (then delegates). */
 class AlterBeforeApplyCtx extends CatalogControllerCtx {
   beforeNextApply: (() => Promise<void>) | null = null
 
-  override async apply(decisions: readonly Decision[]): Promise<ApplyOutcome> {
+  override async applyEach(batches: readonly (readonly Decision[])[]): Promise<ApplyOutcome[]> {
     const hook = this.beforeNextApply
     this.beforeNextApply = null
     if (hook) await hook()
-    return super.apply(decisions)
+    return super.applyEach(batches)
   }
 }
 

@@ -22,6 +22,12 @@
 //               — no record lost or overwritten without its event;
 //   time        audit ids increase with occurred_at (up to a tolerance for the time a writer holds
 //               its latched clock before committing);
+//   limits      the replica create and drop events replayed in id order — the order in which the
+//               applies that create replicas commit, since each holds the resource-limit lock from
+//               its check to its commit — never take the user replicas' credits per hour above
+//               max_credit_consumption_rate, nor a cluster's replica count above
+//               max_replicas_per_cluster, as in force when the events were written (the limits of
+//               the snapshot that first sees them: a test changes limits only between checks);
 //   graceful    (between two snapshots) a cluster's serving capacity — hydrated replicas of its
 //               realized or in-flight target size — never drops below min(rf, what it had), unless
 //               a forced cut-over (`finalized` with forced = true) happened in between.
@@ -80,6 +86,10 @@ export interface Snapshot {
   readonly replicas: ReplicaSnap[]
   readonly audit: AuditSnap[]
   readonly sizes: Set<string>
+  /** Credits per hour of each size. */
+  readonly credits: Map<string, number>
+  /** Environment-wide system parameters as stored (raw text). */
+  readonly parameters: Map<string, string>
   /** Replica ids hydrated by the catalog rule (or the simulated one, per signal_source). */
   readonly hydrated: Set<string>
 }
@@ -107,7 +117,9 @@ export async function readSnapshot(url: string): Promise<Snapshot> {
     const replicas = (await client.query<ReplicaSnap>('SELECT * FROM mzcluster.replicas ORDER BY ord, id')).rows
     const audit = (await client.query<AuditSnap>('SELECT id, occurred_at, event_type, object_type, details FROM mzcluster.audit_events ORDER BY id'))
       .rows
-    const sizes = new Set((await client.query<{name: string}>('SELECT name FROM mzcluster.replica_sizes')).rows.map((row) => row.name))
+    const sizeRows = (await client.query<{name: string; credits: string}>('SELECT name, credits_per_hour::text AS credits FROM mzcluster.replica_sizes')).rows
+    const sizes = new Set(sizeRows.map((row) => row.name))
+    const credits = new Map(sizeRows.map((row) => [row.name, Number(row.credits)]))
     const parameters = new Map(
       (await client.query<{name: string; value: string}>('SELECT name, value FROM mzcluster.system_parameters')).rows.map((row) => [row.name, row.value]),
     )
@@ -129,7 +141,7 @@ export async function readSnapshot(url: string): Promise<Snapshot> {
       ).rows
     }
     await client.query('COMMIT')
-    return {takenAt: now, clusters, replicas, audit, sizes, hydrated: new Set(hydratedRows.map((row) => row.id))}
+    return {takenAt: now, clusters, replicas, audit, sizes, credits, parameters, hydrated: new Set(hydratedRows.map((row) => row.id))}
   } finally {
     await client.end().catch(() => {})
   }
@@ -400,6 +412,40 @@ export function checkSnapshot(snapshot: Snapshot, previous: Snapshot | null = nu
   }
   for (const [id, state] of replayed) {
     if (state.exists) check(clusters.has(id), () => `cluster ${state.name} (${id}) is gone without a drop event`)
+  }
+
+  // --- resource limits, replayed in audit id order; events new since the previous check are held to
+  // the limits of this snapshot
+  const maxCredits = Number(snapshot.parameters.get('max_credit_consumption_rate') ?? 1024)
+  const maxReplicas = Number(snapshot.parameters.get('max_replicas_per_cluster') ?? 5)
+  const checkedUpTo = previous?.audit.at(-1)?.id ?? 0
+  const liveCredits = new Map<string, {clusterId: string; credits: number}>()
+  const replicasPerCluster = new Map<string, number>()
+  let credits = 0
+  for (const event of snapshot.audit) {
+    if (event.object_type !== 'cluster-replica') continue
+    const clusterId = String(event.details.cluster_id)
+    if (builtinIds.has(clusterId)) continue
+    const replicaId = String(event.details.replica_id)
+    if (event.event_type === 'drop') {
+      const live = liveCredits.get(replicaId)
+      if (!live) continue
+      liveCredits.delete(replicaId)
+      credits -= live.credits
+      replicasPerCluster.set(clusterId, (replicasPerCluster.get(clusterId) ?? 0) - 1)
+      continue
+    }
+    if (event.event_type !== 'create') continue
+    const replicaCredits = snapshot.credits.get(String(event.details.logical_size)) ?? 0
+    liveCredits.set(replicaId, {clusterId, credits: replicaCredits})
+    credits += replicaCredits
+    const count = (replicasPerCluster.get(clusterId) ?? 0) + 1
+    replicasPerCluster.set(clusterId, count)
+    if (event.id <= checkedUpTo) continue
+    const where = `cluster ${String(event.details.cluster_name)} (${clusterId}), audit ${event.id}`
+    // Credits are sums of decimal fractions: compare with a tolerance far below any size's rate.
+    check(credits <= maxCredits + 1e-9, () => `${where}: create of a ${String(event.details.logical_size)} replica takes the environment to ${credits} credits per hour, above max_credit_consumption_rate ${maxCredits}`)
+    check(count <= maxReplicas, () => `${where}: create takes the cluster to ${count} replicas, above max_replicas_per_cluster ${maxReplicas}`)
   }
 
   // --- graceful floor, between the previous snapshot and this one

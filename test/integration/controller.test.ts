@@ -40,15 +40,15 @@ import {
   T0,
 } from './fixtures.js'
 
-/** A context that lets a test run a concurrent write just before the next `apply` reads its witness. */
+/** A context that lets a test run a concurrent write just before the next apply reads its witnesses. */
 class RacingCtx extends CatalogControllerCtx {
   beforeNextApply: ((decisions: readonly Decision[]) => Promise<void>) | null = null
 
-  override async apply(decisions: readonly Decision[]): Promise<ApplyOutcome> {
+  override async applyEach(batches: readonly (readonly Decision[])[]): Promise<ApplyOutcome[]> {
     const hook = this.beforeNextApply
     this.beforeNextApply = null
-    if (hook) await hook(decisions)
-    return super.apply(decisions)
+    if (hook) await hook(batches.flat())
+    return super.applyEach(batches)
   }
 }
 

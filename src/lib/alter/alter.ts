@@ -11,6 +11,7 @@ import {clusterState, loggingToJson, policyToJson, reconfigurationToJson, burstT
 import type {Db, Queryable} from '../catalog/db.js'
 import {findCluster} from '../catalog/lookup.js'
 import {SystemParameters} from '../catalog/parameters.js'
+import {lockedResourceUsage} from '../catalog/resource-limits.js'
 import type {ClusterConfigColumns, SizePrice} from '../catalog/reconfigurations.js'
 import {otherClustersCreditsPerHour, replicasOfCluster, sizePrices, writeClusterConfig} from '../catalog/reconfigurations.js'
 import type {ReconfigurationRecord} from '../controller/context.js'
@@ -313,16 +314,19 @@ function auditEvents(current: ClusterRow, next: ClusterConfigColumns, route: Dec
 }
 
 /** Read the catalog facts an alter of `clusterId` is checked against. */
-export async function readAlterEnvironment(q: Queryable, clusterId: string, nowMs: number): Promise<AlterEnvironment> {
+export async function readAlterEnvironment(q: Queryable, clusterId: string, nowMs: number, options: {lockLimits?: boolean} = {}): Promise<AlterEnvironment> {
+  // A real alter reads the limits and the usage under the resource-limit lock (held to commit, taken
+  // after the cluster's row), so its transient-peak check cannot race a tick's creates.
+  const usage = options.lockLimits ? await lockedResourceUsage(q, {excludeClusterId: clusterId}) : null
   const parameters = await SystemParameters.read(q)
   return {
     nowMs,
     controllerEnabled: parameters.bool('enable_cluster_controller'),
     defaultTimeoutMs: parameters.number('default_cluster_reconfiguration_timeout'),
-    maxReplicasPerCluster: parameters.number('max_replicas_per_cluster'),
-    maxCreditsPerHour: parameters.number('max_credit_consumption_rate'),
+    maxReplicasPerCluster: usage?.maxReplicas ?? parameters.number('max_replicas_per_cluster'),
+    maxCreditsPerHour: usage?.maxCredits ?? parameters.number('max_credit_consumption_rate'),
     sizes: await sizePrices(q),
-    otherClustersCreditsPerHour: await otherClustersCreditsPerHour(q, clusterId),
+    otherClustersCreditsPerHour: usage?.credits ?? (await otherClustersCreditsPerHour(q, clusterId)),
   }
 }
 
@@ -368,7 +372,7 @@ async function alterOrCancel(db: Db, name: string, options: AlterOptions, decide
   const nowMs = options.nowMs ?? Date.now()
   return db.transaction(async (tx) => {
     const current = await findCluster(tx, name, {forUpdate: !options.dryRun})
-    const decision = decide(alterSubject(current), await readAlterEnvironment(tx, current.id, nowMs))
+    const decision = decide(alterSubject(current), await readAlterEnvironment(tx, current.id, nowMs, {lockLimits: !options.dryRun}))
     if (options.dryRun) return {current, result: resultOf(current, decision, wouldWrite(current, decision), true)}
     return {current, result: resultOf(current, decision, await applyAlterDecision(tx, current, decision, nowMs), false)}
   })

@@ -17,12 +17,14 @@ export interface AuditEvent {
 /** Append events in one statement; ids increase with commit order within a transaction. */
 export async function appendAudit(tx: Queryable, events: readonly AuditEvent[], occurredAtMs = Date.now()): Promise<void> {
   if (events.length === 0) return
-  const params: unknown[] = []
-  const values = events.map((event, i) => {
-    params.push(occurredAtMs, event.eventType, event.objectType, JSON.stringify(event.details))
-    return `($${4 * i + 1}, $${4 * i + 2}, $${4 * i + 3}, $${4 * i + 4}::jsonb)`
-  })
-  await tx.query(`INSERT INTO mzcluster.audit_events (occurred_at, event_type, object_type, details) VALUES ${values.join(', ')}`, params)
+  // Three array parameters whatever the count (thousands of events from one bulk apply), in order.
+  await tx.query(
+    `INSERT INTO mzcluster.audit_events (occurred_at, event_type, object_type, details)
+     SELECT $1::bigint, e.event_type, e.object_type, e.details::jsonb
+     FROM unnest($2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS e(event_type, object_type, details, i)
+     ORDER BY e.i`,
+    [occurredAtMs, events.map((event) => event.eventType), events.map((event) => event.objectType), events.map((event) => JSON.stringify(event.details))],
+  )
 }
 
 export const CATALOG_CHANNEL = 'mzcluster_catalog'

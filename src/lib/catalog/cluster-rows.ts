@@ -79,12 +79,18 @@ export interface ReplicaRow {
   created_at: number
 }
 
+/** One shared empty zone list for the (many) clusters and replicas without zones. */
+const NO_ZONES: readonly string[] = Object.freeze([])
+
 export const loggingFromJson = (json: LoggingJson | null | undefined): Logging =>
   json ? {logLogging: json.log_logging, intervalMs: json.interval_ms} : DEFAULT_LOGGING
 export const loggingToJson = (logging: Logging): LoggingJson => ({log_logging: logging.logLogging, interval_ms: logging.intervalMs})
 
-export const scheduleFromJson = (json: ScheduleJson): Schedule =>
-  json.kind === 'on-refresh' ? {kind: 'on-refresh', hydrationTimeEstimateMs: json.hydration_time_estimate_ms} : {kind: 'manual'}
+const MANUAL: Schedule = Object.freeze({kind: 'manual'})
+
+/** null (a reader that elides the default) is the manual schedule. */
+export const scheduleFromJson = (json: ScheduleJson | null): Schedule =>
+  json?.kind === 'on-refresh' ? {kind: 'on-refresh', hydrationTimeEstimateMs: json.hydration_time_estimate_ms} : MANUAL
 export const scheduleToJson = (schedule: Schedule): ScheduleJson =>
   schedule.kind === 'on-refresh' ? {kind: 'on-refresh', hydration_time_estimate_ms: schedule.hydrationTimeEstimateMs} : {kind: 'manual'}
 
@@ -136,8 +142,8 @@ export function observedReplica(row: ReplicaRow): ObservedReplica {
   return {
     replicaId: row.id as ReplicaId,
     name: row.name,
-    // Readers may elide default zones and logging as null (see CatalogControllerCtx.clusterStates).
-    shape: row.size === null ? null : {size: row.size, availabilityZones: row.availability_zones ?? [], logging: loggingFromJson(row.logging)},
+    // Readers may elide default zones and logging as null (see readClusterStates).
+    shape: row.size === null ? null : {size: row.size, availabilityZones: row.availability_zones ?? NO_ZONES, logging: loggingFromJson(row.logging)},
     internal: row.internal,
     billedAs: row.billed_as,
     pending: row.pending,
@@ -154,7 +160,8 @@ export function clusterState(row: ClusterRow, replicas: readonly ReplicaRow[]): 
     name: row.name,
     size: row.size,
     replicationFactor: row.replication_factor,
-    availabilityZones: row.availability_zones,
+    // Readers may elide default zones, logging and schedule as null (see readClusterStates).
+    availabilityZones: row.availability_zones ?? NO_ZONES,
     logging: loggingFromJson(row.logging),
     schedule: scheduleFromJson(row.schedule),
     autoScalingPolicy: policyFromJson(row.auto_scaling_strategy),

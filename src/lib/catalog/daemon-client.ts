@@ -14,7 +14,7 @@ import type {DaemonStatus, DaemonVerb} from './daemon.js'
 import {buildId, DAEMON_MAIN_PATHS, HELLO, idleTimeoutMs, readLine, socketPath} from './daemon.js'
 import type {DaemonReport} from './daemon-main.js'
 import type {Db, Queryable, Row, TransactionOptions} from './db.js'
-import {beforeStatement, withRetries} from './db.js'
+import {beforeStatement, READ_ONLY_SNAPSHOT, withRetries} from './db.js'
 import type {LockHolder} from './lock.js'
 import {alive, lockHolder} from './lock.js'
 import {isDiskFull, openFailure} from './pglite.js'
@@ -270,7 +270,7 @@ class DaemonDb implements Db {
     return withRetries(
       () =>
         this.exclusive(async () => {
-          await this.send('BEGIN')
+          await this.send(options.readOnlySnapshot ? `BEGIN ${READ_ONLY_SNAPSHOT}` : 'BEGIN')
           try {
             const result = await fn({query: <R = Row>(sql: string, params: readonly unknown[] = []) => this.send<R>(sql, params)})
             await this.send('COMMIT')

@@ -12,7 +12,11 @@ export interface Queryable {
 export interface TransactionOptions {
   /** Attempts for serialization failures (40001) and deadlocks (40P01); default 6. */
   readonly attempts?: number
+  /** A READ ONLY REPEATABLE READ transaction: every statement reads the same snapshot. */
+  readonly readOnlySnapshot?: boolean
 }
+
+export const READ_ONLY_SNAPSHOT = 'ISOLATION LEVEL REPEATABLE READ READ ONLY'
 
 export type CatalogKind = 'embedded' | 'server'
 

@@ -7,7 +7,7 @@ import {dirname} from 'node:path'
 import type {PGlite} from '@electric-sql/pglite'
 import {CatalogError} from '../errors.js'
 import type {Db, Queryable, Row, TransactionOptions} from './db.js'
-import {beforeStatement, withRetries} from './db.js'
+import {beforeStatement, READ_ONLY_SNAPSHOT, withRetries} from './db.js'
 import type {DirectoryLock, LockHolder, LockRole} from './lock.js'
 import {lockDirectory} from './lock.js'
 
@@ -143,6 +143,7 @@ class EmbeddedDb implements Db {
               return (await inner.query<R>(sql, params as unknown[])).rows
             },
           }
+          if (options.readOnlySnapshot) await tx.query(`SET TRANSACTION ${READ_ONLY_SNAPSHOT}`)
           return fn(tx)
         }),
       options.attempts,

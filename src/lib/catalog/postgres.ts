@@ -4,7 +4,7 @@
 import type {Pool, PoolClient} from 'pg'
 import {CatalogError} from '../errors.js'
 import type {Db, Queryable, Row, TransactionOptions} from './db.js'
-import {beforeStatement, withRetries} from './db.js'
+import {beforeStatement, READ_ONLY_SNAPSHOT, withRetries} from './db.js'
 import {redactUrl} from './location.js'
 
 /** `where` names the location in errors, e.g. `postgres://… (from DATABASE_URL)`. */
@@ -101,7 +101,7 @@ class ServerDb implements Db {
       try {
         beforeStatement()
         this.statementCount++
-        await client.query('BEGIN')
+        await client.query(options.readOnlySnapshot ? `BEGIN ${READ_ONLY_SNAPSHOT}` : 'BEGIN')
         const result = await fn(tx)
         beforeStatement()
         this.statementCount++

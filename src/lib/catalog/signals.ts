@@ -169,3 +169,20 @@ export async function upsertObjectFrontier(
     [objectId, writeFrontier, sealed, nowMs],
   )
 }
+
+/** A refresh MV's simulated frontier that moved during a tick; null: sealed (no refresh left). */
+export interface FrontierAdvance {
+  readonly objectId: string
+  readonly writeFrontier: number | null
+}
+
+/** Persist simulated frontier advances (one statement for all). */
+export async function writeFrontierAdvances(q: Queryable, advances: readonly FrontierAdvance[], nowMs: number): Promise<void> {
+  if (advances.length === 0) return
+  await q.query(
+    `INSERT INTO mzcluster.object_frontiers (object_id, write_frontier, sealed, reported_at)
+     SELECT object_id, write_frontier, write_frontier IS NULL, $3::bigint FROM unnest($1::text[], $2::bigint[]) AS a(object_id, write_frontier)
+     ON CONFLICT (object_id) DO UPDATE SET write_frontier = excluded.write_frontier, sealed = excluded.sealed, reported_at = excluded.reported_at`,
+    [advances.map((a) => a.objectId), advances.map((a) => a.writeFrontier), nowMs],
+  )
+}

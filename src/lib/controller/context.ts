@@ -218,4 +218,11 @@ export interface ClusterControllerCtx {
   /** Fetch only the requested signals, for all requesting clusters at once. */
   liveSignals(requests: ReadonlyMap<ClusterId, SignalRequest>, states: ReadonlyMap<ClusterId, ClusterState>): Promise<Map<ClusterId, LiveSignals>>
   apply(decisions: readonly Decision[]): Promise<ApplyOutcome>
+  /**
+   * Optional bulk form of `apply`: the outcome of each batch, in order, exactly as if each had been
+   * handed to `apply` one after the other — every batch is atomic and independent (a rejected or
+   * resource-exhausted batch never blocks another, and a later batch sees an earlier one's
+   * effects). Without it the kernel calls `apply` once per batch.
+   */
+  applyEach?(batches: readonly (readonly Decision[])[]): Promise<ApplyOutcome[]>
 }

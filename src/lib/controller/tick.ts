@@ -1,6 +1,8 @@
-// One reconcile tick: phase 1 merges and applies each cluster's state writes (per cluster, so one
-// racing ALTER stalls only its own cluster); phase 2 re-reads if phase 1 wrote, then applies each
-// cluster's replica diff as one batch, shedding an in-progress reconfiguration on resource exhaustion.
+// One reconcile tick: phase 1 merges each cluster's state writes and applies them (one batch per
+// cluster, so one racing ALTER stalls only its own cluster); phase 2 re-reads if phase 1 wrote, then
+// applies each cluster's replica diff as one batch, shedding an in-progress reconfiguration on
+// resource exhaustion. A phase hands all its batches to the context at once (`applyEach`), which
+// may apply them in bulk but keeps each batch atomic and independent.
 
 import type {
   ApplyOutcome,
@@ -44,6 +46,19 @@ interface ClusterRead {
 }
 
 const NO_LIVE_SIGNALS: LiveSignals = {}
+
+/** Apply independent batches through `applyEach` when the context has it, else one `apply` each. */
+async function applyEach(ctx: ClusterControllerCtx, batches: readonly (readonly Decision[])[]): Promise<ApplyOutcome[]> {
+  if (batches.length === 0) return []
+  if (ctx.applyEach) {
+    const outcomes = await ctx.applyEach(batches)
+    if (outcomes.length !== batches.length) throw new Error(`applyEach returned ${outcomes.length} outcomes for ${batches.length} batches`)
+    return outcomes
+  }
+  const outcomes: ApplyOutcome[] = []
+  for (const batch of batches) outcomes.push(await ctx.apply(batch))
+  return outcomes
+}
 
 /** Reads the clusters and fetches, in one call, only the signals some strategy asked for. */
 async function readClusters(
@@ -126,15 +141,20 @@ class TickRecorder {
     return entry
   }
 
-  async apply(
+  /** Apply one batch per cluster (independently, possibly in bulk) and record each outcome. */
+  async applyAll(
     ctx: ClusterControllerCtx,
     phase: AppliedBatch['phase'],
-    state: ClusterState,
-    decisions: Decision[],
-  ) {
-    const outcome = await ctx.apply(decisions)
-    this.entry(state).batches.push(describeBatch(phase, state, decisions, outcome))
-    return outcome
+    work: readonly {readonly state: ClusterState; readonly decisions: Decision[]}[],
+  ): Promise<ApplyOutcome[]> {
+    const outcomes = await applyEach(
+      ctx,
+      work.map((item) => item.decisions),
+    )
+    work.forEach(({state, decisions}, i) => {
+      this.entry(state).batches.push(describeBatch(phase, state, decisions, outcomes[i] as ApplyOutcome))
+    })
+    return outcomes
   }
 
   /** In the order of the phase-1 read. */
@@ -155,8 +175,7 @@ interface TickRun {
 
 /** Phase 1; returns the clusters whose write was rejected, or null when nothing was written. */
 async function updateStates(run: TickRun, read: ClusterRead): Promise<Set<ClusterId> | null> {
-  let wrote = false
-  const rejected = new Set<ClusterId>()
+  const work: {state: ClusterState; decisions: Decision[]}[] = []
   for (const state of read.states) {
     const signals = read.signals.get(state.clusterId) ?? NO_LIVE_SIGNALS
     const writes = run.strategies.map((strategy) =>
@@ -164,21 +183,22 @@ async function updateStates(run: TickRun, read: ClusterRead): Promise<Set<Cluste
     )
     const write = mergeStateWrites(writes, run.onConflict, state.clusterId)
     if (isEmptyStateWrite(write)) continue
-    wrote = true
     const decision: Decision = {
       kind: 'updateState',
       clusterId: state.clusterId,
       expected: witnessOf(state),
       write,
     }
-    const outcome = await run.recorder.apply(run.ctx, 'state', state, [decision])
-    if (outcome === 'rejected') rejected.add(state.clusterId)
+    work.push({state, decisions: [decision]})
   }
-  return wrote ? rejected : null
+  if (work.length === 0) return null
+  const outcomes = await run.recorder.applyAll(run.ctx, 'state', work)
+  return new Set(work.filter((_, i) => outcomes[i] === 'rejected').map(({state}) => state.clusterId))
 }
 
 /** Phase 2: one batch per cluster, no retry within the tick (a rejection is reconciled next tick). */
 async function reconcileClusters(run: TickRun, read: ClusterRead, rejected: ReadonlySet<ClusterId>) {
+  const work: {state: ClusterState; decisions: Decision[]}[] = []
   for (const state of read.states) {
     if (rejected.has(state.clusterId)) {
       run.recorder.entry(state).skipped = true
@@ -190,25 +210,28 @@ async function reconcileClusters(run: TickRun, read: ClusterRead, rejected: Read
       desired: strategy.desiredReplicas(state, signals, run.config, read.nowMs),
     }))
     const decisions = reconcileReplicas(state, contributions)
-    if (decisions.length === 0) continue
-    const outcome = await run.recorder.apply(run.ctx, 'replicas', state, decisions)
-    const record = inProgressReconfiguration(state)
-    // Retrying cannot shrink the transient peak: shed the reconfiguration under the same witness.
-    if (outcome === 'resource-exhausted' && record !== null) {
-      const shed: Decision = {
-        kind: 'updateState',
-        clusterId: state.clusterId,
-        expected: witnessOf(state),
-        write: {
-          reconfiguration: {
-            record: {...record, status: 'resource-exhausted'},
-            audit: {transition: 'resource-exhausted'},
-          },
-        },
-      }
-      await run.recorder.apply(run.ctx, 'shed', state, [shed])
-    }
+    if (decisions.length > 0) work.push({state, decisions})
   }
+  const outcomes = await run.recorder.applyAll(run.ctx, 'replicas', work)
+  // Retrying cannot shrink the transient peak: shed the reconfiguration under the same witness.
+  const sheds: {state: ClusterState; decisions: Decision[]}[] = []
+  work.forEach(({state}, i) => {
+    const record = inProgressReconfiguration(state)
+    if (outcomes[i] !== 'resource-exhausted' || record === null) return
+    const shed: Decision = {
+      kind: 'updateState',
+      clusterId: state.clusterId,
+      expected: witnessOf(state),
+      write: {
+        reconfiguration: {
+          record: {...record, status: 'resource-exhausted'},
+          audit: {transition: 'resource-exhausted'},
+        },
+      },
+    }
+    sheds.push({state, decisions: [shed]})
+  })
+  await run.recorder.applyAll(run.ctx, 'shed', sheds)
 }
 
 export async function runTick(ctx: ClusterControllerCtx, options: TickOptions = {}): Promise<TickReport> {

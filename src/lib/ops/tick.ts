@@ -2,10 +2,12 @@
 // `run` and the alter wait's driving. A plan runs the very same kernel over an overlay context, so
 // it previews phase 2 with phase 1's writes applied, and writes nothing at all.
 
+import {clusterKindsByName} from '../catalog/cluster-state.js'
 import type {CatalogContextOptions} from '../catalog/controller-context.js'
-import {CatalogControllerCtx, persistFrontierAdvances} from '../catalog/controller-context.js'
+import {CatalogControllerCtx} from '../catalog/controller-context.js'
 import type {Db} from '../catalog/db.js'
 import {unknownCluster} from '../catalog/lookup.js'
+import {writeFrontierAdvances} from '../catalog/signals.js'
 import type {TickReport} from '../controller/report.js'
 import type {TickPhases} from '../controller/tick.js'
 import {disabledTickReport, runTick} from '../controller/tick.js'
@@ -32,11 +34,7 @@ export interface TickResult {
 
 async function checkClusterNames(db: Db, names: readonly string[] | undefined): Promise<void> {
   if (!names || names.length === 0) return
-  const rows = await db.query<{name: string; managed: boolean; builtin: boolean}>(
-    'SELECT name, managed, builtin FROM mzcluster.clusters WHERE name = ANY($1)',
-    [names],
-  )
-  const found = new Map(rows.map((row) => [row.name, row]))
+  const found = await clusterKindsByName(db, names)
   for (const name of names) {
     const row = found.get(name)
     if (!row) throw await unknownCluster(db, name)
@@ -68,7 +66,7 @@ async function tickWith(db: Db, request: TickRequest): Promise<TickResult> {
   const onConflict = (conflict: {clusterId: string | null; field: string}) =>
     warnings.push(`conflicting state writes for ${conflict.field} on cluster ${conflict.clusterId ?? '?'}: the field was left unchanged`)
   const report = await runTick(request.dryRun ? new OverlayCtx(ctx) : ctx, {phases: request.phases, onConflict})
-  if (!request.dryRun) await persistFrontierAdvances(db, ctx.frontierAdvances.values(), ctx.now())
+  if (!request.dryRun) await writeFrontierAdvances(db, [...ctx.frontierAdvances.values()], ctx.now())
   for (const error of ctx.applyErrors) warnings.push(`an apply failed and was treated as rejected: ${error}`)
   warnings.push(...ctx.createWarnings)
   return {report, warnings}
