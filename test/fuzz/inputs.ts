@@ -116,6 +116,10 @@ export const COMMANDS: Readonly<Record<string, {readonly quota: number; readonly
       {category: 'unknown-flag', argv: (v) => [v], values: UNKNOWN_FLAGS},
     ],
   },
+  'catalog stop': {
+    quota: 1,
+    templates: [{category: 'unknown-flag', argv: (v) => [v], values: UNKNOWN_FLAGS}],
+  },
   'catalog status': {
     quota: 2,
     templates: [
@@ -153,6 +157,14 @@ export const COMMANDS: Readonly<Record<string, {readonly quota: number; readonly
       {category: 'bad-value', argv: (v) => ['prod', '--size', '200cc', ...v.split(' ')], values: ['--on-timeout maybe', '--feature enable_lgalloc=on']},
       {category: 'unknown-entity', argv: (v) => [v, '--size', '200cc'], values: ['nope', 'manual', 'mz_system']},
       {category: 'missing-arg', argv: () => ['--size', '200cc']},
+    ],
+  },
+  'cluster cancel': {
+    quota: 2,
+    templates: [
+      {category: 'unknown-entity', argv: () => ['nope']},
+      {category: 'missing-arg', argv: () => []},
+      {category: 'duration', argv: (v) => ['prod', '--timeout', v], values: DURATIONS},
     ],
   },
   'cluster drop': {

@@ -103,15 +103,16 @@ describe('no password in output: unreachable catalog server', () => {
     expect(result.stderr).toContain('postgres://postgres:***@127.0.0.1:1/nowhere')
   })
 
+  // A URL that cannot be parsed is a usage error (exit 2); one that parses but cannot be reached, exit 1.
   it.each([
-    ['an invalid port', `postgres://postgres:${SECRET}@127.0.0.1:99999/x`, 'postgres://postgres:***@127.0.0.1:99999/x'],
-    ['an unparseable URL', `postgres://postgres:${SECRET}/x@127.0.0.1:1/x`, 'postgres://postgres:***@127.0.0.1:1/x'],
-    ['a percent-encoded password', `postgres://postgres:${encodeURIComponent(`${SECRET}@/:`)}@127.0.0.1:1/x`, 'postgres://postgres:***@127.0.0.1:1/x'],
-    ['the password in the query', `postgres://postgres@127.0.0.1:1/x?password=${SECRET}`, 'password=***'],
-  ])('%s', async (_label, url, redacted) => {
+    ['an invalid port', `postgres://postgres:${SECRET}@127.0.0.1:99999/x`, 'postgres://postgres:***@127.0.0.1:99999/x', 2],
+    ['an unparseable URL', `postgres://postgres:${SECRET}/x@127.0.0.1:1/x`, 'postgres://postgres:***@127.0.0.1:1/x', 2],
+    ['a percent-encoded password', `postgres://postgres:${encodeURIComponent(`${SECRET}@/:`)}@127.0.0.1:1/x`, 'postgres://postgres:***@127.0.0.1:1/x', 1],
+    ['the password in the query', `postgres://postgres@127.0.0.1:1/x?password=${SECRET}`, 'password=***', 1],
+  ])('%s', async (_label, url, redacted, code) => {
     for (const args of [['catalog', 'status', '--verbose'], ['plan', '--json']]) {
       const result = await cli([...args, '--catalog', url])
-      expect(result.code, args.join(' ')).toBe(1)
+      expect(result.code, args.join(' ')).toBe(code)
       expect(leaks(result)).toEqual([])
       expect(`${result.stdout}${result.stderr}`).toContain(redacted)
     }

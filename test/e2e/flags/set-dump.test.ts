@@ -196,9 +196,9 @@ describe('flags params, set, unset, dump (CLI)', () => {
   it('unset removes a pin and notes one that was not set', async () => {
     const result = await cli('unset', 'compute_flat_map_fuel', 'enable_lgalloc', '--replica', 'quickstart.r1')
     expect(result.code).toBe(0)
-    expect(result.stderr).toContain('- compute_flat_map_fuel on replica quickstart.r1 (u1) (was 20)')
+    expect(result.stderr).toContain('- compute_flat_map_fuel for replica quickstart.r1 (u1) (was 20)')
     expect(result.stderr).toContain(
-      'enable_lgalloc is not set on replica quickstart.r1 (u1); nothing to unset',
+      'enable_lgalloc is not set for replica quickstart.r1 (u1); nothing to unset',
     )
   })
 })
