@@ -103,6 +103,9 @@ const CASES: readonly DryRunCase[] = [
 const realArgv = (c: DryRunCase): string[] =>
   c.command === 'cluster drop' ? [...c.argv, '--yes'] : [...c.argv]
 
+// The size file serves every backend's block: removed once, after all of them.
+afterAll(() => rmSync(sizesDir, {recursive: true, force: true}))
+
 describe.each(backends())('--dry-run writes nothing on %s', (backend) => {
   let catalog: TestCatalog
   const cli = (args: readonly string[]): Promise<CliResult> => runCli(args, {catalog: catalog.location})
@@ -128,7 +131,6 @@ describe.each(backends())('--dry-run writes nothing on %s', (backend) => {
   }, SLOW)
   afterAll(async () => {
     await catalog.destroy()
-    rmSync(sizesDir, {recursive: true, force: true})
   })
 
   it.each(CASES)(
