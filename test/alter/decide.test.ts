@@ -34,7 +34,7 @@ describe('decideAlter', () => {
 
   it('refuses a peak over either limit, and unknown or disabled sizes (exit 2)', () => {
     expect(() => decideAlter(steady, req({size: '800cc'}), environment)).toThrow(/would consume 21 credits per hour at its peak, above max_credit_consumption_rate \(10\)/)
-    expect(() => decideAlter(steady, req({size: '200cc'}), {...environment, maxReplicasPerCluster: 3})).toThrow(/needs 4 replicas/)
+    expect(() => decideAlter(steady, req({size: '200cc'}), {...environment, maxReplicasPerCluster: 3})).toThrow(/would need 4 replicas/)
     expect(() => decideAlter(steady, req({size: '123cc'}), environment)).toThrow('unknown cluster replica size "123cc" (--size)')
     expect(() => decideAlter(steady, req({size: 'old'}), environment)).toThrow('replica size "old" is not allowed (--size)')
   })
