@@ -91,7 +91,7 @@ class Holder {
       if (this.child.exitCode !== null) throw new Error(`holder exited ${this.child.exitCode}: ${this.stderr}`)
       await new Promise<void>((resolve) => {
         this.waiters.push(resolve)
-        setTimeout(resolve, 200)
+        setTimeout(resolve, 50) // a fallback poll: a new line wakes the waiter at once
       })
       return undefined
     })
