@@ -46,7 +46,13 @@ JSON: an array of {scope, object_id, object_name, name, value, layer}; resolved 
       replica = parseReplicaRef(this.flags.replica)
     }
     const selection = {scope: this.flags.scope, cluster: this.flags.cluster, replica}
-    const env = this.flags.format === 'env' && !this.jsonEnabled()
+    if (this.flags.format === 'env' && this.jsonEnabled()) {
+      throw new UsageError('--format env and --json choose two different outputs', {
+        code: 'INVALID_USAGE',
+        hint: 'use --json for a JSON document, or --format env for NAME=value lines',
+      })
+    }
+    const env = this.flags.format === 'env'
     if (env && !isSingleObject(selection)) {
       throw new UsageError('--format env prints the parameters of one object', {
         code: 'INVALID_USAGE',

@@ -193,6 +193,14 @@ describe('flags params, set, unset, dump (CLI)', () => {
     expect(execFileSync('sh', ['-c', shell], {encoding: 'utf8'})).toBe('30|on|none')
   })
 
+  it('refuses --format env with --json: two outputs, exit 2, a JSON error document', async () => {
+    const result = await cli('dump', '--replica', 'quickstart.r1', '--format', 'env', '--json')
+    expect(result.code).toBe(2)
+    const {error} = JSON.parse(result.stdout) as {error: {code: string; message: string}}
+    expect(error.code).toBe('INVALID_USAGE')
+    expect(error.message).toBe('--format env and --json choose two different outputs')
+  })
+
   it('unset removes a pin and notes one that was not set', async () => {
     const result = await cli('unset', 'compute_flat_map_fuel', 'enable_lgalloc', '--replica', 'quickstart.r1')
     expect(result.code).toBe(0)
