@@ -161,6 +161,13 @@ describe.each(backends())('simulate on the %s catalog', (backend: Backend) => {
       [['+10m flags set no_such_flag=1'], /unknown parameter "no_such_flag"/],
       [['+10m cluster alter prod --wait-for 5m --timeout 5m --size 400cc'], /--wait-for and --timeout are alternatives/],
       [['+10m cluster alter search --replication-factor 2', '+1m cluster alter search --size 400cc'], /cannot change replication factor while a reconfiguration is in progress/],
+      // Flags that say how the real command runs would be ignored inside an event: refused.
+      [['+10m cluster alter prod --size 400cc --dry-run'], /--dry-run says how the command runs/],
+      [['+10m flags set max_credit_consumption_rate=12 --dry-run'], /--dry-run says how the command runs/],
+      [['+10m cluster alter prod --size 400cc --wait'], /--wait says how the command runs/],
+      [['+10m cluster alter prod --size 400cc --background'], /--background says how the command runs/],
+      [['+10m cluster alter prod --size 400cc', '+20m cluster cancel prod --no-drive'], /--no-drive says how the command runs/],
+      [['+10m cluster alter prod --size 400cc', '+20m cluster cancel prod --timeout 5m'], /--timeout says how the command runs/],
     ]
     for (const [events, message] of cases) {
       const error = await refusal(runSimulate(catalog.db, {now: String(T0), events, hydration: '1h'}, commands))
@@ -203,6 +210,21 @@ describe.each(backends())('history on the %s catalog', (backend: Backend) => {
     const text = renderTimeline(timeline, {color: false})
     expect(text).toContain('Credits consumed over 5h: 8.')
     expect(text).toMatch(/2026-11-30T03:00:00Z\s+h1\s+\+ replica r2 200cc\s+reconfiguration/)
+  })
+
+  it('shows what operators did to clusters: creates, configuration-only edits and drops', async () => {
+    const db = catalog.db
+    await createCluster(db, 'h2', parseClusterOptions({size: '100cc', replicationFactor: '0'}), {nowMs: T0 + 3 * HOUR})
+    await alterCluster(db, 'h2', {schedule: {kind: 'on-refresh', hydrationTimeEstimateMs: 300_000}, availabilityZones: ['use1-az1'], timing: {kind: 'default'}}, T0 + 3 * HOUR + 60_000)
+    const timeline = await runHistory(db, {cluster: 'h2', since: at(-HOUR), until: at(4 * HOUR)})
+    expect(timeline.events.map((event) => [event.at - T0, event.kind, event.reason])).toEqual([
+      [3 * HOUR, 'event', 'cluster create h2: size 100cc, replication_factor 0'],
+      [3 * HOUR + 60_000, 'event', 'cluster alter h2: availability_zones none → use1-az1, schedule manual → on-refresh (hydration 5m)'],
+    ])
+    // A configuration edit starts no reconfiguration and creates no replica.
+    expect(timeline.spans).toEqual([])
+    expect(timeline.replicas).toEqual([])
+    expect(renderTimeline(timeline, {color: false})).toMatch(/h2\s+~ cluster alter h2: availability_zones none → use1-az1, schedule manual → on-refresh \(hydration 5m\)\s+event/)
   })
 
   it('--cluster keeps one lane; an unknown cluster is exit 2', async () => {

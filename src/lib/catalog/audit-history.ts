@@ -1,5 +1,5 @@
 // Reads for `history`: the audit events that shape a timeline (replica creates and drops,
-// reconfiguration and burst transitions) up to an instant, optionally for one cluster (by name or
+// reconfiguration and burst transitions, cluster creates, drops and configuration edits) up to an instant, optionally for one cluster (by name or
 // id, dropped clusters included), plus the parameters and size credits that price them.
 
 import type {Db} from './db.js'
@@ -30,7 +30,7 @@ export async function readHistorySource(db: Db, options: {untilMs: number; clust
     }
     const events = await tx.query<TimelineAuditRow>(
       `SELECT id, occurred_at, event_type, object_type, details FROM mzcluster.audit_events
-       WHERE occurred_at <= $1 AND (object_type = 'cluster-replica' OR (object_type = 'cluster' AND (details ? 'transition' OR event_type = 'drop')))${filter}
+       WHERE occurred_at <= $1 AND (object_type = 'cluster-replica' OR (object_type = 'cluster' AND (details ? 'transition' OR details ? 'changes' OR event_type IN ('create', 'drop'))))${filter}
        ORDER BY occurred_at, id`,
       params,
     )

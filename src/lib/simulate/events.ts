@@ -102,6 +102,19 @@ function eventError(text: string, error: unknown): UsageError {
   return new UsageError(`--event ${JSON.stringify(text)}: ${message}`, {code: error instanceof MzclusterError ? error.code : 'INVALID_EVENT', hint})
 }
 
+/**
+ * Flags of the real commands that say how the command runs (describe instead of write, wait, drive)
+ * rather than what it changes, with the events that define them. Inside an event they would be
+ * ignored, so they are refused.
+ */
+const RUN_ONLY_FLAGS: Readonly<Record<string, readonly string[]>> = {
+  'dry-run': EVENT_COMMAND_IDS,
+  wait: ['cluster alter'],
+  background: ['cluster alter', 'cluster cancel'],
+  'no-drive': ['cluster alter', 'cluster cancel'],
+  timeout: ['cluster cancel'],
+}
+
 /** Parse one `T ACTION` (T relative to `startMs`); refuses what the real command would refuse before reading the catalog. */
 export async function parseEvent(text: string, startMs: number, commands: EventCommands): Promise<ScheduledEvent> {
   try {
@@ -122,6 +135,14 @@ export async function parseEvent(text: string, startMs: number, commands: EventC
       strict: command.strict ?? true,
       context: undefined as never,
     })
+    const given = parsed.raw.flatMap((token) => (token.type === 'flag' ? [token.flag] : []))
+    const runOnly = given.find((flag) => RUN_ONLY_FLAGS[flag]?.includes(id) ?? false)
+    if (runOnly !== undefined) {
+      throw new UsageError(`--${runOnly} says how the command runs, which a simulated event does not do`, {
+        code: 'INVALID_EVENT',
+        hint: 'drop it from the event; the simulation applies the change and plays it out',
+      })
+    }
     const flags = parsed.flags as Record<string, unknown>
     const args = parsed.args as Record<string, string>
     const action = parseAction(id, flags, args, parsed.argv as string[], atMs)

@@ -7,6 +7,7 @@ import type {TimelineAuditRow} from '../catalog/audit-history.js'
 import type {HistorySource} from '../catalog/audit-history.js'
 import {SystemParameters} from '../catalog/parameters.js'
 import type {PlanLine} from '../output/plan-text.js'
+import {formatDuration} from '../output/time.js'
 import type {Timeline, TimelineEventKind} from './timeline.js'
 import {TimelineBuilder} from './timeline.js'
 
@@ -16,6 +17,42 @@ export interface HistoryWindow {
 }
 
 const text = (value: unknown): string | null => (typeof value === 'string' ? value : null)
+
+const CREATE_FIELDS = ['size', 'replication_factor'] as const
+const CHANGE_ORDER: readonly string[] = ['managed', 'size', 'replication_factor', 'availability_zones', 'logging', 'schedule', 'auto_scaling_strategy', 'features']
+
+/** One configuration value as a person reads it: `none`, `a,b`, `on-refresh (hydration 5m)`. */
+function showValue(value: unknown): string {
+  if (value === null || value === undefined) return 'none'
+  if (Array.isArray(value)) return value.length === 0 ? 'none' : value.map(showValue).join(',')
+  if (typeof value !== 'object') return String(value)
+  const record = value as Record<string, unknown>
+  if (typeof record.kind === 'string' && Object.keys(record).every((key) => key === 'kind' || key === 'hydration_time_estimate_ms')) {
+    const estimate = record.hydration_time_estimate_ms
+    return typeof estimate === 'number' && estimate > 0 ? `${record.kind} (hydration ${formatDuration(estimate)})` : record.kind
+  }
+  return JSON.stringify(value)
+}
+
+/** `cluster alter prod: size 100cc → 200cc, …`, `cluster create reports: size 100cc, …`, `cluster drop x`; null for other rows. */
+function clusterAction(row: TimelineAuditRow, cluster: string): string | null {
+  const details = row.details
+  if (row.event_type === 'drop') return `cluster drop ${cluster}`
+  if (row.event_type === 'create') {
+    const fields = CREATE_FIELDS.filter((key) => details[key] !== undefined).map((key) => `${key} ${showValue(details[key])}`)
+    return `cluster create ${cluster}${details.managed === false ? ' (unmanaged)' : ''}${fields.length === 0 ? '' : `: ${fields.join(', ')}`}`
+  }
+  const changes = details.changes
+  if (changes === null || typeof changes !== 'object') return null
+  // The catalog's JSON keeps keys in its own order; show them in the order `cluster show` uses.
+  const rank = (key: string) => (CHANGE_ORDER.indexOf(key) + CHANGE_ORDER.length + 1) % (CHANGE_ORDER.length + 1)
+  const entries = Object.entries(changes as Record<string, unknown>).sort(([a], [b]) => rank(a) - rank(b) || a.localeCompare(b))
+  const edits = entries.map(([key, pair]) => {
+    const [from, to] = Array.isArray(pair) ? pair : [undefined, pair]
+    return `${key} ${showValue(from)} → ${showValue(to)}`
+  })
+  return edits.length === 0 ? null : `cluster alter ${cluster}: ${edits.join(', ')}`
+}
 
 export function buildHistory(source: HistorySource, window: HistoryWindow): Timeline {
   const builder = new TimelineBuilder()
@@ -42,12 +79,15 @@ export function buildHistory(source: HistorySource, window: HistoryWindow): Time
       }
       continue
     }
-    if (row.event_type === 'drop') {
-      builder.closeCluster(cluster, at)
+    const transition = text(details.transition)
+    if (transition === null) {
+      // What an operator did to the cluster itself: created, dropped, or its configuration edited
+      // (an alter whose changes start no reconfiguration shows only here).
+      const action = clusterAction(row, cluster)
+      if (action !== null) emit(row, 'event', null, null, action, {marker: '~', text: action, reason: 'event'})
+      if (row.event_type === 'drop') builder.closeCluster(cluster, at)
       continue
     }
-    const transition = text(details.transition)
-    if (transition === null) continue
     if (details.kind === 'hydration-burst') {
       const size = text(details.burst_size)
       const reason = transition === 'finished' ? (text(details.finish_cause) ?? 'finished') : 'started'
