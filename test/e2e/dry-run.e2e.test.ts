@@ -10,9 +10,11 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import type {TestCatalog} from '../support/catalogs.js'
-import {backends, freshCatalog} from '../support/catalogs.js'
+import {backends, freshCatalog, useWarmCatalogs} from '../support/catalogs.js'
 import {json, runCli, type CliResult} from '../support/cli.js'
 import {dumpCatalog} from '../integration/fixtures.js'
+
+useWarmCatalogs()
 
 /** Each CLI run costs a second or more on the embedded catalog, several on a loaded machine. */
 const SLOW = 300_000

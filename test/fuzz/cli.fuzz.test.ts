@@ -14,9 +14,11 @@ import type {Queryable} from '../../src/lib/catalog/db.js'
 import type {CliResult} from '../support/cli.js'
 import {runCli} from '../support/cli.js'
 import type {TestCatalog} from '../support/catalogs.js'
-import {freshCatalog} from '../support/catalogs.js'
+import {freshCatalog, useWarmCatalogs} from '../support/catalogs.js'
 import type {Files, FuzzInput} from './inputs.js'
 import {chooseInputs, COMMANDS, REQUIRED_CATEGORIES, SEED} from './inputs.js'
+
+useWarmCatalogs()
 
 /** Deterministic environment: no flag source, no DATABASE_URL, no oclif dev warnings. */
 const ENV = {

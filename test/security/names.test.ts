@@ -18,8 +18,10 @@ import {setParameters, unsetParameters} from '../../src/lib/flags/settings.js'
 import {createObject, dropObject, findObject, listObjects, newObject} from '../../src/lib/objects/objects.js'
 import {escapeTsv} from '../../src/lib/output/table.js'
 import type {Backend, TestCatalog} from '../support/catalogs.js'
-import {backends, freshCatalog} from '../support/catalogs.js'
+import {backends, freshCatalog, useWarmCatalogs} from '../support/catalogs.js'
 import {json, runCli} from '../support/cli.js'
+
+useWarmCatalogs()
 
 /** Names every statement must treat as plain data. */
 const WEIRD = [

@@ -10,10 +10,12 @@ import pg from 'pg'
 import {afterAll, beforeAll, describe, expect, inject, it} from 'vitest'
 
 import type {TestCatalog} from '../support/catalogs.js'
-import {freshCatalog} from '../support/catalogs.js'
+import {freshCatalog, useWarmCatalogs} from '../support/catalogs.js'
 import type {CliResult} from '../support/cli.js'
 import {BIN, runCli} from '../support/cli.js'
 import {waitFor} from '../support/wait.js'
+
+useWarmCatalogs()
 
 const SECRET = 's3cr3t-PW'
 const ENV = {NODE_ENV: undefined, DATABASE_URL: undefined, MZCLUSTER_CATALOG: undefined}

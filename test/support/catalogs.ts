@@ -13,6 +13,19 @@ import {selectCatalog} from '../../src/lib/catalog/location.js'
 
 export type Backend = 'embedded' | 'server'
 
+/**
+ * Warm embedded catalogs for a suite that runs many commands through the binary: commands, and this
+ * process's `reopen()`, reach an embedded catalog through its warm process, as users' commands do by
+ * default, instead of each opening PGlite (about a second a command). The suite-wide setting turns
+ * the warm process off; call this at the top of a test file to turn it back on for that file (each
+ * file runs in a process of its own). `destroy()` stops the catalog's warm process; one left behind
+ * by a crashed run stops itself after the idle timeout set here.
+ */
+export function useWarmCatalogs(): void {
+  delete process.env.MZCLUSTER_NO_DAEMON
+  process.env.MZCLUSTER_DAEMON_IDLE_TIMEOUT = '30s'
+}
+
 export function backends(): Backend[] {
   return inject('serverUrl') ? ['embedded', 'server'] : ['embedded']
 }
@@ -61,7 +74,12 @@ export async function freshCatalog(backend: Backend, options: {environmentId?: s
   if (backend === 'embedded') {
     const parent = mkdtempSync(join(tmpdir(), 'mzcluster-test-'))
     location = join(parent, 'catalog')
-    cleanup = async () => rmSync(parent, {recursive: true, force: true})
+    cleanup = async () => {
+      // A warm process serving the directory gives it up before the directory goes.
+      const {stopDaemon} = await import('../../src/lib/catalog/daemon-client.js')
+      await stopDaemon(location, 30_000).catch(() => null)
+      rmSync(parent, {recursive: true, force: true})
+    }
   } else {
     const baseUrl = inject('serverUrl')
     if (!baseUrl) throw new Error('server backend requested without a server')

@@ -24,9 +24,11 @@ import {
   setParameter,
 } from '../../alter/fixtures.js'
 import type {Backend, TestCatalog} from '../../support/catalogs.js'
-import {backends, freshCatalog} from '../../support/catalogs.js'
+import {backends, freshCatalog, useWarmCatalogs} from '../../support/catalogs.js'
 import type {CliResult} from '../../support/cli.js'
 import {BIN, json, runCli} from '../../support/cli.js'
+
+useWarmCatalogs()
 
 // NODE_ENV=test (inherited from vitest) makes oclif add dev-only warnings to stderr; users never see them.
 const CLI_ENV = {NODE_ENV: undefined}

@@ -10,10 +10,12 @@ import type {Db} from '../../../src/lib/catalog/db.js'
 import {CONTROLLER_LEASE} from '../../../src/lib/catalog/leases.js'
 import {addReplica, createCluster, DEFAULT_LOGGING_JSON, HOUR, setParameter} from '../../alter/fixtures.js'
 import type {Backend, TestCatalog} from '../../support/catalogs.js'
-import {backends, freshCatalog} from '../../support/catalogs.js'
+import {backends, freshCatalog, useWarmCatalogs} from '../../support/catalogs.js'
 import type {CliResult} from '../../support/cli.js'
 import {runCli} from '../../support/cli.js'
 import {runOnPty} from '../flags/pty.js'
+
+useWarmCatalogs()
 
 const CLI_ENV = {NODE_ENV: undefined}
 // Generous: each embedded invocation opens PGlite, slow on a busy machine.

@@ -5,10 +5,12 @@
 
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import type {Backend, TestCatalog} from '../../support/catalogs.js'
-import {backends, freshCatalog} from '../../support/catalogs.js'
+import {backends, freshCatalog, useWarmCatalogs} from '../../support/catalogs.js'
 import type {CliResult} from '../../support/cli.js'
 import {json, runCli} from '../../support/cli.js'
 import {dumpCatalog} from '../../integration/fixtures.js'
+
+useWarmCatalogs()
 
 interface PlanJson {
   mode: string

@@ -6,8 +6,10 @@ import type {ClusterDropResult} from '../../../src/lib/ddl/clusters.js'
 import type {AuditEntry} from '../../../src/lib/ddl/audit-log.js'
 import type {ClusterView, ReplicaListItem} from '../../../src/lib/ddl/show.js'
 import type {TestCatalog} from '../../support/catalogs.js'
-import {backends, freshCatalog} from '../../support/catalogs.js'
+import {backends, freshCatalog, useWarmCatalogs} from '../../support/catalogs.js'
 import {json, runCli} from '../../support/cli.js'
+
+useWarmCatalogs()
 
 const WEIRD = `we'ird; name ✓`
 /** Each CLI run costs a second or more on the embedded catalog, several on a loaded machine. */

@@ -3,10 +3,12 @@
 
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import type {TestCatalog} from '../../support/catalogs.js'
-import {freshCatalog} from '../../support/catalogs.js'
+import {freshCatalog, useWarmCatalogs} from '../../support/catalogs.js'
 import {runCli} from '../../support/cli.js'
 import {dumpCatalog} from '../../integration/fixtures.js'
 import {KEYS, runOnPty} from '../flags/pty.js'
+
+useWarmCatalogs()
 
 const SLOW = 180_000
 

@@ -3,9 +3,11 @@
 
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import type {TestCatalog} from '../../support/catalogs.js'
-import {freshCatalog} from '../../support/catalogs.js'
+import {freshCatalog, useWarmCatalogs} from '../../support/catalogs.js'
 import {json, runCli} from '../../support/cli.js'
 import {catalogCounts, type CatalogCounts} from '../../ddl/fixtures.js'
+
+useWarmCatalogs()
 
 const REFUSALS: readonly (readonly [string, readonly string[], RegExp])[] = [
   [

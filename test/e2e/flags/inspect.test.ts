@@ -5,11 +5,13 @@
 
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest'
 import type {TestCatalog} from '../../support/catalogs.js'
-import {freshCatalog} from '../../support/catalogs.js'
+import {freshCatalog, useWarmCatalogs} from '../../support/catalogs.js'
 import {runCli} from '../../support/cli.js'
 import {ENVIRONMENT_ID, FIXTURE, insertClusters, insertObjects} from '../../flags-catalog/objects.js'
 import type {PtySession} from './pty.js'
 import {KEYS, runOnPty} from './pty.js'
+
+useWarmCatalogs()
 
 const TERMINAL = {cols: 80, rows: 24}
 const sessions: PtySession[] = []

@@ -7,8 +7,10 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {startFakeLaunchDarkly, type FakeLaunchDarkly} from '../../flags-catalog/fake-launchdarkly.js'
 import {ENVIRONMENT_ID, FIXTURE} from '../../flags-catalog/objects.js'
 import type {TestCatalog} from '../../support/catalogs.js'
-import {freshCatalog} from '../../support/catalogs.js'
+import {freshCatalog, useWarmCatalogs} from '../../support/catalogs.js'
 import {runCli} from '../../support/cli.js'
+
+useWarmCatalogs()
 
 /** A loopback port with nothing listening on it. */
 async function closedPort(): Promise<number> {

@@ -5,9 +5,11 @@
 import {execFileSync} from 'node:child_process'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import type {TestCatalog} from '../../support/catalogs.js'
-import {freshCatalog} from '../../support/catalogs.js'
+import {freshCatalog, useWarmCatalogs} from '../../support/catalogs.js'
 import {json, runCli} from '../../support/cli.js'
 import {ENVIRONMENT_ID, insertObjects} from '../../flags-catalog/objects.js'
+
+useWarmCatalogs()
 
 interface DumpJson {
   scope: string

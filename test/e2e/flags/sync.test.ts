@@ -7,9 +7,11 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import type {Db} from '../../../src/lib/catalog/db.js'
 import type {TestCatalog} from '../../support/catalogs.js'
-import {backends, freshCatalog} from '../../support/catalogs.js'
+import {backends, freshCatalog, useWarmCatalogs} from '../../support/catalogs.js'
 import {json, runCli} from '../../support/cli.js'
 import {ENVIRONMENT_ID, FIXTURE, insertObjects, syncedRows} from '../../flags-catalog/objects.js'
+
+useWarmCatalogs()
 
 interface SyncJson {
   written: boolean

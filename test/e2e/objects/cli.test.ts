@@ -7,8 +7,10 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import type {CliResult} from '../../support/cli.js'
 import {json, runCli} from '../../support/cli.js'
 import type {TestCatalog} from '../../support/catalogs.js'
-import {freshCatalog} from '../../support/catalogs.js'
+import {freshCatalog, useWarmCatalogs} from '../../support/catalogs.js'
 import {addCluster, snapshot} from '../../objects/fixtures.js'
+
+useWarmCatalogs()
 
 const onlySize = {name: 'only', workers: 1, processes: 1, memory_bytes: 1, credits_per_hour: 0}
 

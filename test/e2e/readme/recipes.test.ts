@@ -8,8 +8,10 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import type {TestCatalog} from '../../support/catalogs.js'
-import {freshCatalog} from '../../support/catalogs.js'
+import {freshCatalog, useWarmCatalogs} from '../../support/catalogs.js'
 import {BIN, runCli} from '../../support/cli.js'
+
+useWarmCatalogs()
 
 const README = join(import.meta.dirname, '..', '..', '..', 'README.md')
 

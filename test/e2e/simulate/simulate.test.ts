@@ -7,8 +7,10 @@ import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {seedDemo} from '../../../src/lib/demo.js'
 import type {Backend, TestCatalog} from '../../support/catalogs.js'
-import {backends, freshCatalog} from '../../support/catalogs.js'
+import {backends, freshCatalog, useWarmCatalogs} from '../../support/catalogs.js'
 import {json, runCli} from '../../support/cli.js'
+
+useWarmCatalogs()
 
 const T0 = Date.UTC(2026, 10, 30, 2, 0, 0)
 

@@ -4,9 +4,11 @@
 
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import type {TestCatalog} from '../../support/catalogs.js'
-import {freshCatalog} from '../../support/catalogs.js'
+import {freshCatalog, useWarmCatalogs} from '../../support/catalogs.js'
 import type {CliResult} from '../../support/cli.js'
 import {runCli} from '../../support/cli.js'
+
+useWarmCatalogs()
 
 const LONG = 600_000
 

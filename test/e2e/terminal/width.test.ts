@@ -3,9 +3,11 @@
 
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import type {TestCatalog} from '../../support/catalogs.js'
-import {freshCatalog} from '../../support/catalogs.js'
+import {freshCatalog, useWarmCatalogs} from '../../support/catalogs.js'
 import {runCli} from '../../support/cli.js'
 import {runOnPty} from '../flags/pty.js'
+
+useWarmCatalogs()
 
 const LONG_NAME = `billing_${'q'.repeat(62)}`
 const TERMINAL = {cols: 80, rows: 24}
