@@ -4,6 +4,6 @@
 import module from 'node:module'
 
 module.enableCompileCache?.()
-const {execute, settings} = await import('@oclif/core')
+const [{execute}, {settings}] = await Promise.all([import('@oclif/core/execute'), import('@oclif/core/settings')])
 if (process.env.DEBUG?.includes('oclif:perf')) settings.performanceEnabled = true
 await execute({dir: import.meta.url})

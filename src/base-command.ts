@@ -4,7 +4,8 @@
 // code, JSON errors under --json, and never prompting without a terminal.
 
 import type {Interfaces} from '@oclif/core'
-import {Command, Flags} from '@oclif/core'
+import {Command} from '@oclif/core/command'
+import * as Flags from '@oclif/core/flags'
 import type {Db} from './lib/catalog/db.js'
 import type {CatalogLocation} from './lib/catalog/location.js'
 import {selectCatalog} from './lib/catalog/location.js'

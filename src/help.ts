@@ -4,7 +4,7 @@
 // NAME` reads as taking one name and only truly variadic commands (`flags set`) show `...`.
 
 import type {Command} from '@oclif/core'
-import {Help} from '@oclif/core'
+import {Help} from '@oclif/core/help'
 
 export default class MzclusterHelp extends Help {
   override async showCommandHelp(command: Command.Loadable): Promise<void> {

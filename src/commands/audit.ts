@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 import {BaseCommand} from '../base-command.js'
 import type {AuditEntry} from '../lib/ddl/audit-log.js'
 import {AUDIT_KINDS, DEFAULT_AUDIT_LIMIT} from '../lib/ddl/audit-log.js'

@@ -1,7 +1,7 @@
-import {Flags} from '@oclif/core'
-import {BaseCommand} from '../base-command.js'
+import * as Flags from '@oclif/core/flags'
+import {pictureFlags, TimelineCommand} from '../timeline-command.js'
 
-export default class History extends BaseCommand<typeof History> {
+export default class History extends TimelineCommand<typeof History> {
   static override summary = 'Show what the controller did over a past window, and what it cost, from the audit log.'
   static override description = `The same views as \`simulate\`, for the past: the timed events, each cluster's replica set over time (every replica's lifetime from its create to its drop event, with size and reason), the credit rate over time, the credits consumed (lifetime × credits per hour) and the peaks against max_replicas_per_cluster and max_credit_consumption_rate. Reconfigurations and bursts appear as spans in the --svg/--html picture.
 
@@ -18,20 +18,12 @@ Put yesterday and tomorrow side by side: \`history --since -24h\` and \`simulate
     cluster: Flags.string({summary: 'Only this cluster (name or id; dropped clusters too).', helpValue: 'NAME'}),
     since: Flags.string({summary: 'Start of the window: a timestamp or an offset such as -24h (default: 24h before --until).', helpValue: 'TIME'}),
     until: Flags.string({summary: 'End of the window (default now).', helpValue: 'TIME'}),
-    svg: Flags.string({summary: 'Write the timeline chart to this SVG file.', helpValue: 'FILE'}),
-    html: Flags.string({summary: 'Write a self-contained page (chart, credit curve, event table) to this file.', helpValue: 'FILE'}),
+    ...pictureFlags,
   }
 
   public async run(): Promise<unknown> {
-    const [{runHistory}, {writeTimeline}] = await Promise.all([import('../lib/simulate/operation.js'), import('../lib/simulate/output.js')])
+    const {runHistory} = await import('../lib/simulate/operation.js')
     const timeline = await runHistory(await this.catalog(), {cluster: this.flags.cluster, since: this.flags.since, until: this.flags.until})
-    return writeTimeline(timeline, {
-      json: this.jsonEnabled(),
-      color: this.style.enabled,
-      columns: process.stdout.isTTY ? process.stdout.columns : undefined,
-      svg: this.flags.svg,
-      html: this.flags.html,
-      note: (line) => this.note(line),
-    })
+    return this.show(timeline, this.flags)
   }
 }

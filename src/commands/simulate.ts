@@ -1,7 +1,7 @@
-import {Flags} from '@oclif/core'
-import {BaseCommand} from '../base-command.js'
+import * as Flags from '@oclif/core/flags'
+import {pictureFlags, TimelineCommand} from '../timeline-command.js'
 
-export default class Simulate extends BaseCommand<typeof Simulate> {
+export default class Simulate extends TimelineCommand<typeof Simulate> {
   static override summary = 'Play the controller forward in virtual time and show what it will do and cost. Writes nothing.'
   static override description = `Starts from the catalog's current state and runs the real controller tick after tick (at cluster_controller_tick_interval, jumping over instants where nothing can change) until --until. Signals are simulated: a new replica is online at once and hydrated after --hydration (default simulated_hydration_delay), or after the cluster's hydration-time estimate where it has one; refresh windows come from the materialized views' refresh schedules; the resource limits apply as in a real tick.
 
@@ -24,16 +24,11 @@ Output: the timed events (plan lines with a time column), each cluster's replica
     cluster: Flags.string({summary: 'Show only this cluster (repeatable); every cluster is still simulated.', multiple: true, helpValue: 'NAME'}),
     event: Flags.string({summary: "A change at a time, 'T ACTION' (repeatable).", multiple: true, helpValue: "'T ACTION'"}),
     hydration: Flags.string({summary: 'How long a new replica takes to hydrate (default simulated_hydration_delay).', helpValue: 'DURATION'}),
-    svg: Flags.string({summary: 'Write the timeline chart to this SVG file.', helpValue: 'FILE'}),
-    html: Flags.string({summary: 'Write a self-contained page (chart, credit curve, event table) to this file.', helpValue: 'FILE'}),
+    ...pictureFlags,
   }
 
   public async run(): Promise<unknown> {
-    const [{runSimulate}, {eventCommands}, {writeTimeline}] = await Promise.all([
-      import('../lib/simulate/operation.js'),
-      import('../simulate-event-commands.js'),
-      import('../lib/simulate/output.js'),
-    ])
+    const [{runSimulate}, {eventCommands}] = await Promise.all([import('../lib/simulate/operation.js'), import('../simulate-event-commands.js')])
     const timeline = await runSimulate(
       await this.catalog(),
       {
@@ -46,13 +41,6 @@ Output: the timed events (plan lines with a time column), each cluster's replica
       },
       await eventCommands(),
     )
-    return writeTimeline(timeline, {
-      json: this.jsonEnabled(),
-      color: this.style.enabled,
-      columns: process.stdout.isTTY ? process.stdout.columns : undefined,
-      svg: this.flags.svg,
-      html: this.flags.html,
-      note: (line) => this.note(line),
-    })
+    return this.show(timeline, this.flags)
   }
 }

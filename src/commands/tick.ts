@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 import {BaseCommand} from '../base-command.js'
 import {flagSourceFlags, flagSourceInput} from '../lib/flags/source-flags.js'
 import {clusterFlag, detailedExitcodeFlag, nowFlag} from '../lib/ops/tick-flags.js'

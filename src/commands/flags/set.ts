@@ -1,10 +1,9 @@
-import {Args} from '@oclif/core'
+import * as Args from '@oclif/core/args'
 import type {DryRun} from '../../base-command.js'
-import {BaseCommand, dryRunFlag} from '../../base-command.js'
 import type {SettingChange} from '../../lib/flags/settings.js'
-import {settingTarget, targetFlags} from '../../lib/flags/target-flags.js'
+import {SettingsCommand, settingsFlags} from '../../settings-command.js'
 
-export default class FlagsSet extends BaseCommand<typeof FlagsSet> {
+export default class FlagsSet extends SettingsCommand<typeof FlagsSet> {
   static override summary = 'Set parameters environment-wide, or pin them on a cluster or a replica.'
   static override description = `Without a target the values are environment-wide (any parameter). --cluster pins cluster-scoped parameters on one cluster (its FEATURES); --replica pins replica-scoped parameters on one replica. A pin beats the environment-wide value; an override written by \`flags sync\` beats a pin.
 
@@ -23,24 +22,10 @@ JSON: an array of {scope, object_id, object_name, name, value, previous, changed
     setting: Args.string({description: 'NAME=VALUE; give several to set them together.', required: true}),
   }
 
-  static override flags = {...targetFlags, ...dryRunFlag}
+  static override flags = settingsFlags
 
   public async run(): Promise<SettingChange[] | DryRun<{changes: SettingChange[]}>> {
     const {argv} = await this.parse(FlagsSet)
-    const target = await settingTarget(this.flags)
-    const {setParametersStep} = await import('../../lib/flags/settings.js')
-    const {settingLine} = await import('../../lib/flags/render.js')
-    const {previewWrite, runWrite} = await import('../../lib/catalog/write-step.js')
-    const step = setParametersStep(target, argv as string[])
-    if (this.flags['dry-run']) {
-      const changes = [...(await previewWrite(await this.catalog(), step)).changes]
-      return this.dryRunResult(
-        {changes},
-        changes.map((change) => settingLine(change, this.style)),
-      )
-    }
-    const changes = await runWrite(await this.catalog(), step)
-    for (const change of changes) this.note(settingLine(change, this.errStyle))
-    return changes
+    return this.writeSettings('set', argv as string[])
   }
 }

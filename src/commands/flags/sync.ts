@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 import {BaseCommand} from '../../base-command.js'
 import {flagSourceFlags} from '../../lib/flags/source-flags.js'
 import type {SyncResult} from '../../lib/flags/sync.js'

@@ -1,4 +1,4 @@
-import {Args} from '@oclif/core'
+import * as Args from '@oclif/core/args'
 import type {DryRun} from '../../base-command.js'
 import {BaseCommand, dryRunFlag} from '../../base-command.js'
 import type {ObjectJson} from '../../lib/objects/types.js'

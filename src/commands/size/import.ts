@@ -1,4 +1,5 @@
-import {Args, Flags} from '@oclif/core'
+import * as Args from '@oclif/core/args'
+import * as Flags from '@oclif/core/flags'
 import type {DryRun} from '../../base-command.js'
 import {BaseCommand, dryRunFlag} from '../../base-command.js'
 import type {SizeImportResult} from '../../lib/sizes/size-map.js'

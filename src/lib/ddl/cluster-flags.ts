@@ -2,7 +2,7 @@
 // ClusterOptionInput. Values stay strings here: parseClusterOptions turns them into typed values
 // with one-line UsageErrors (exit 2) rather than oclif's multi-line parse errors.
 
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 import type {ClusterOptionInput} from './cluster-options.js'
 
 export const clusterOptionFlags = {

@@ -2,7 +2,7 @@
 // `flags inspect`, `run`, `tick`, `cluster create`). Only oclif is imported, so a command module
 // stays cheap to load.
 
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 
 export const flagSourceFlags = {
   'flags-file': Flags.string({

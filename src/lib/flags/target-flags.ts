@@ -1,7 +1,7 @@
 // The `--cluster C | --replica C.R` target of `flags set` and `flags unset`, shared by both
 // commands. Kept apart from settings.ts so a command module loads only oclif and this at start-up.
 
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 
 import type {SettingTarget} from './settings.js'
 

@@ -1,6 +1,6 @@
 // Flags shared by `tick` and `plan`.
 
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 
 export const clusterFlag = Flags.string({
   summary: 'Only this cluster (repeatable).',

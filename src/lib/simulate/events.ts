@@ -5,7 +5,7 @@
 // (decideAlter, decideCancel) against the simulated world at the event's time. Every refusal is a
 // UsageError (exit 2).
 
-import {Parser} from '@oclif/core'
+import * as Parser from '@oclif/core/parser'
 import type {ClusterRow} from '../catalog/cluster-rows.js'
 import {burstToJson, loggingToJson, policyToJson, scheduleToJson} from '../catalog/cluster-rows.js'
 import type {AlterDecision, AlterEnvironment} from '../alter/alter.js'
