@@ -17,9 +17,11 @@ import {openCatalog} from '../../../src/lib/catalog/open.js'
 import {tick} from '../../../src/lib/ops/tick.js'
 import {addReplica, createCluster, DEFAULT_LOGGING_JSON, HOUR, setParameter} from '../../alter/fixtures.js'
 import type {Backend, TestCatalog} from '../../support/catalogs.js'
-import {backends, freshCatalog} from '../../support/catalogs.js'
+import {backends, freshCatalog, useWarmCatalogs} from '../../support/catalogs.js'
 import {BIN, runCli} from '../../support/cli.js'
 import {waitFor} from '../../support/wait.js'
+
+useWarmCatalogs()
 
 const SLOW = 600_000
 const NOTE =

@@ -8,8 +8,10 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import type {AuditEntry} from '../../../src/lib/ddl/audit-log.js'
 import type {ClusterView} from '../../../src/lib/ddl/show.js'
 import type {Backend, TestCatalog} from '../../support/catalogs.js'
-import {backends, freshCatalog} from '../../support/catalogs.js'
+import {backends, freshCatalog, useWarmCatalogs} from '../../support/catalogs.js'
 import {json, runCli} from '../../support/cli.js'
+
+useWarmCatalogs()
 
 const SLOW = 300_000
 /** default_cluster_reconfiguration_timeout, which the demo's reconfiguration was started with. */
