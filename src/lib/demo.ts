@@ -3,7 +3,9 @@
 // have left it: a steady cluster, one mid-reconfiguration whose target replica has hydrated, one
 // with an auto-scaling strategy and objects but no replicas yet, an on-refresh cluster with a
 // refresh materialized view, and a new empty cluster. Seeded only into a catalog without user
-// clusters.
+// clusters. Each audit event carries the time of the row it describes (a cluster's, replica's or
+// object's created_at; a reconfiguration's start, its deadline less the default timeout) and the
+// log is written in time order, so `audit`, `history` and `cluster show` agree.
 
 import type {AuditEvent} from './catalog/audit.js'
 import {appendAudit, notifyCatalogChange} from './catalog/audit.js'
@@ -13,6 +15,10 @@ import {insertSeedCluster, insertSeedObject, insertSeedReplica, nextUserNumber, 
 const HOUR = 3_600_000
 const DAY = 24 * HOUR
 const LOGGING = '{"log_logging": false, "interval_ms": 1000}'
+const CLUSTER_AGE_MS = 4 * HOUR
+const OBJECT_AGE_MS = HOUR
+/** How long ago `search`'s reconfiguration started (before its target replica r2 was created). */
+const RECONFIGURATION_AGE_MS = HOUR
 
 interface DemoCluster {
   readonly name: string
@@ -47,7 +53,8 @@ const DEMO: readonly DemoCluster[] = [
     replicationFactor: 1,
     reconfiguration: (nowMs) => ({
       target: {size: '200cc', replication_factor: 1, availability_zones: [], logging: JSON.parse(LOGGING)},
-      deadline: nowMs + 23 * HOUR,
+      // default_cluster_reconfiguration_timeout (24h) after it started.
+      deadline: nowMs - RECONFIGURATION_AGE_MS + DAY,
       on_timeout: 'rollback',
       status: 'in-progress',
     }),
@@ -89,7 +96,9 @@ export async function seedDemo(db: Db, nowMs = Date.now()): Promise<{clusters: n
   return db.transaction(async (tx) => {
     if ((await userClusterCount(tx)) > 0) return {clusters: 0}
     await seedSystemParameter(tx, 'signal_source', 'simulated', nowMs)
-    const events: AuditEvent[] = []
+    // Each event at the time of what it describes; appended in time order below.
+    const events: {atMs: number; event: AuditEvent}[] = []
+    const record = (atMs: number, event: AuditEvent) => events.push({atMs, event})
     for (const cluster of DEMO) {
       const n = await nextUserNumber(tx, 'cluster')
       const id = `u${n}`
@@ -103,9 +112,9 @@ export async function seedDemo(db: Db, nowMs = Date.now()): Promise<{clusters: n
         schedule: cluster.schedule ?? {kind: 'manual'},
         autoScalingStrategy: cluster.autoScalingStrategy ?? null,
         reconfiguration,
-        createdAtMs: nowMs - 4 * HOUR,
+        createdAtMs: nowMs - CLUSTER_AGE_MS,
       })
-      events.push({
+      record(nowMs - CLUSTER_AGE_MS, {
         eventType: 'create',
         objectType: 'cluster',
         details: {cluster_id: id, cluster_name: cluster.name, managed: true, size: cluster.size, replication_factor: cluster.replicationFactor},
@@ -114,7 +123,7 @@ export async function seedDemo(db: Db, nowMs = Date.now()): Promise<{clusters: n
         const r = await nextUserNumber(tx, 'replica')
         await insertSeedReplica(tx, {id: `u${r}`, ord: r, clusterId: id, name: replica.name, size: replica.size, createdAtMs: nowMs - replica.ageMs})
         const reason = replica.size === cluster.size ? 'manual' : 'reconfiguration'
-        events.push({
+        record(nowMs - replica.ageMs, {
           eventType: 'create',
           objectType: 'cluster-replica',
           details: {cluster_id: id, cluster_name: cluster.name, replica_id: `u${r}`, replica_name: replica.name, logical_size: replica.size, reason},
@@ -122,7 +131,7 @@ export async function seedDemo(db: Db, nowMs = Date.now()): Promise<{clusters: n
       }
       if (reconfiguration) {
         const target = (reconfiguration as {target: Record<string, unknown>; deadline: number}).target
-        events.push({
+        record(nowMs - RECONFIGURATION_AGE_MS, {
           eventType: 'alter',
           objectType: 'cluster',
           details: {
@@ -147,16 +156,21 @@ export async function seedDemo(db: Db, nowMs = Date.now()): Promise<{clusters: n
           clusterId: id,
           type: object.type,
           refreshSchedule: object.refreshSchedule?.(nowMs) ?? null,
-          createdAtMs: nowMs - HOUR,
+          createdAtMs: nowMs - OBJECT_AGE_MS,
         })
-        events.push({
+        record(nowMs - OBJECT_AGE_MS, {
           eventType: 'create',
           objectType: 'object',
           details: {object_id: `u${o}`, object_name: object.name, object_type: object.type, cluster_id: id, cluster_name: cluster.name},
         })
       }
     }
-    await appendAudit(tx, events, nowMs)
+    // Ids follow time, as for events written when they happen (the sort is stable: a cluster's
+    // create stays before its replicas' at the same instant). One append per instant.
+    events.sort((a, b) => a.atMs - b.atMs)
+    for (const atMs of new Set(events.map((entry) => entry.atMs))) {
+      await appendAudit(tx, events.filter((entry) => entry.atMs === atMs).map((entry) => entry.event), atMs)
+    }
     await notifyCatalogChange(tx, 'demo')
     return {clusters: DEMO.length}
   })

@@ -63,8 +63,15 @@ describe.each(backends())('simulate and history through the binary (%s)', (backe
     const html = join(dir, 'history.html')
     const result = await cli('history', '--since', String(T0 - 3_600_000), '--until', String(T0 + 3_600_000), '--json', '--html', html)
     expect(result.code).toBe(0)
-    const document = json<{replicas: {cluster: string}[]; credits_total: number}>(result)
-    expect(document.replicas.map((span) => span.cluster)).toEqual(['prod', 'prod', 'search', 'search'])
+    const document = json<{replicas: {cluster: string; replica: string; created: number}[]; credits_total: number}>(result)
+    // In creation order, at the times the demo's audit log gives them (search.r1 3h before the
+    // seed, prod's replicas 2h, search's reconfiguration target r2 10 minutes).
+    expect(document.replicas.map((span) => [span.cluster, span.replica, span.created - T0])).toEqual([
+      ['search', 'r1', -3 * 3_600_000],
+      ['prod', 'r1', -2 * 3_600_000],
+      ['prod', 'r2', -2 * 3_600_000],
+      ['search', 'r2', -600_000],
+    ])
     expect(readFileSync(html, 'utf8')).toMatch(/^<!doctype html>/)
   })
 })
