@@ -115,6 +115,20 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   }
 
   /**
+   * `--no-drive` waits for another process (`mzcluster run`) to tick. A command on an embedded
+   * catalog holds the catalog for its whole run, so no other process can: the wait could never
+   * progress. Refused there (exit 2, before anything is written); through `catalog serve` the
+   * catalog is a server URL and other processes share it.
+   */
+  protected refuseWatchOnlyOnEmbedded(): void {
+    if (!(this.flags as {'no-drive'?: boolean})['no-drive'] || this.catalogLocation.kind !== 'embedded') return
+    throw new UsageError('--no-drive waits for another process to tick, and none can while this command holds the embedded catalog', {
+      code: 'INVALID_OPTIONS',
+      hint: 'drop --no-drive (the command then ticks the cluster itself), or share the catalog with `mzcluster catalog serve` and use its URL',
+    })
+  }
+
+  /**
    * How this command waits for an embedded catalog that another process is using: up to
    * --lock-timeout, saying once on stderr whom it waits for.
    */

@@ -52,11 +52,12 @@ Exit codes: 0 done; 2 invalid input (nothing written); 3 waited but the target w
     // message of which only "The following error occurred:" would reach the user.
     wait: Flags.boolean({summary: 'Block until the reconfiguration settles (not with --background).'}),
     background: Flags.boolean({summary: 'Return as soon as the record is written.'}),
-    'no-drive': Flags.boolean({summary: 'While waiting, only poll (use when `mzcluster run` is active).'}),
+    'no-drive': Flags.boolean({summary: 'While waiting, only poll (use when `mzcluster run` is active; not on an embedded catalog opened directly).'}),
     'dry-run': Flags.boolean({summary: 'Validate and describe what would be written (route, target, deadline, peak); write nothing.'}),
   }
 
   public async run(): Promise<unknown> {
+    this.refuseWatchOnlyOnEmbedded()
     const [{parseAlterFlags}, {alterCluster}, present, {describeTarget}] = await Promise.all([
       import('../../lib/alter/parse.js'),
       import('../../lib/alter/alter.js'),

@@ -18,7 +18,7 @@ Exit codes: 0 cancelled (and the in-flight replicas dropped, unless --background
 
   static override flags = {
     background: Flags.boolean({summary: 'Return as soon as the cancellation is written; the next tick drops the replicas.'}),
-    'no-drive': Flags.boolean({summary: 'Only poll until the replicas are dropped (use when `mzcluster run` is active).'}),
+    'no-drive': Flags.boolean({summary: 'Only poll until the replicas are dropped (use when `mzcluster run` is active; not on an embedded catalog opened directly).'}),
     timeout: Flags.string({summary: 'Stop waiting after this long (the cancellation stands).', helpValue: 'DURATION'}),
     'dry-run': Flags.boolean({summary: 'Validate and describe what would be written and dropped; write nothing.'}),
   }
@@ -34,6 +34,7 @@ Exit codes: 0 cancelled (and the in-flight replicas dropped, unless --background
     if (this.flags.background && this.flags['no-drive']) {
       throw new UsageError('--background and --no-drive are alternatives: --background returns at once, --no-drive waits without ticking', {code: 'INVALID_OPTIONS'})
     }
+    this.refuseWatchOnlyOnEmbedded()
     const maxWaitMs = this.flags.timeout === undefined ? undefined : parseDuration(this.flags.timeout)
     const db = await this.catalog()
     const result = await cancelReconfiguration(db, this.args.name, {dryRun: this.flags['dry-run']})

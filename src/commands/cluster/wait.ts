@@ -21,11 +21,12 @@ export default class ClusterWait extends BaseCommand<typeof ClusterWait> {
       helpValue: 'DURATION',
     }),
     'no-drive': Flags.boolean({
-      summary: 'Only poll; do not tick the controller (use when `mzcluster run` is active).',
+      summary: 'Only poll; do not tick the controller (use when `mzcluster run` is active; not on an embedded catalog opened directly).',
     }),
   }
 
   public async run(): Promise<unknown> {
+    this.refuseWatchOnlyOnEmbedded()
     const [{parseDuration}, {findCluster}, {alterJson}, {describeTarget, judge}] = await Promise.all([
       import('../../lib/input/duration.js'),
       import('../../lib/catalog/lookup.js'),

@@ -84,7 +84,8 @@ describe.each(backends())('waits that explain themselves on a %s catalog', (back
 
   it('piped: the no-report explanation once, naming the ways forward; progress lines only on change', async () => {
     await cluster('quiet')
-    const result = await cli(['cluster', 'alter', 'quiet', '--size', '200cc', '--timeout', '15s', '--wait'])
+    // The deadline leaves the wait dozens of polls (100ms) after the note's three tick intervals (200ms).
+    const result = await cli(['cluster', 'alter', 'quiet', '--size', '200cc', '--timeout', '6s', '--wait'])
     expect(result.code, result.stderr).toBe(3)
     expect(result.stdout).toBe('')
     const notes = result.stderr.split('\n').filter((line) => line.startsWith('Note: no hydration report'))
@@ -94,14 +95,31 @@ describe.each(backends())('waits that explain themselves on a %s catalog', (back
     expect(result.stderr).toContain('mzcluster signal hydration quiet.r2')
     expect(result.stderr).toContain('mzcluster flags set signal_source=simulated')
     expect(result.stderr).toContain('docs/orchestrator.md')
-    // Over a hundred polls, one state: one progress line, with its elapsed time.
+    // Dozens of polls, one state: one progress line, with its elapsed time.
     const progress = result.stderr.split('\n').filter((line) => line.startsWith('Waiting for quiet'))
     expect(progress).toHaveLength(1)
     expect(progress[0]).toMatch(/^Waiting for quiet → 200cc × 1, introspection 1000ms: 0\/1 target replicas hydrated \(\S+ elapsed, deadline in \S+/)
     expect(errorLines(result)[0]).toMatch(/^Error: quiet: timed out at /)
   }, SLOW)
 
-  it('--no-drive with no controller says so at the start; with one running, it promises the work goes on', async () => {
+  it.runIf(backend === 'embedded')('--no-drive on an embedded catalog opened directly is refused: no other process could tick it', async () => {
+    await cluster('direct')
+    const before = await withDb((db) => db.query('SELECT name, size, reconfiguration FROM mzcluster.clusters ORDER BY name'))
+    for (const args of [
+      ['cluster', 'alter', 'direct', '--size', '200cc', '--wait', '--no-drive'],
+      ['cluster', 'wait', 'direct', '--no-drive'],
+      ['cluster', 'cancel', 'direct', '--no-drive'],
+    ]) {
+      const result = await cli(args)
+      expect(result.code, `${args.join(' ')}: ${result.stderr}`).toBe(2)
+      expect(result.stdout).toBe('')
+      expect(errorLines(result)).toEqual(['Error: --no-drive waits for another process to tick, and none can while this command holds the embedded catalog'])
+      expect(result.stderr).toContain('Hint: drop --no-drive (the command then ticks the cluster itself), or share the catalog with `mzcluster catalog serve` and use its URL')
+    }
+    expect(await withDb((db) => db.query('SELECT name, size, reconfiguration FROM mzcluster.clusters ORDER BY name'))).toEqual(before)
+  }, SLOW)
+
+  it.runIf(backend === 'server')('--no-drive with no controller says so at the start; with one running, it promises the work goes on', async () => {
     await cluster('watch', {inFlight: true})
     await leaseHeldBy(null)
     const alone = await cli(['cluster', 'wait', 'watch', '--no-drive', '--timeout', '1s'])
