@@ -114,6 +114,13 @@ describe.skipIf(process.platform !== 'linux')('warm catalog process', () => {
   let template: string
   const catalogs: string[] = []
   const holders: Holder[] = []
+  /** A client holding `dir` through the warm process, once it has the catalog open. */
+  const openHolder = async (dir: string): Promise<Holder> => {
+    const holder = new Holder(dir, WARM)
+    holders.push(holder)
+    await holder.line('open')
+    return holder
+  }
 
   beforeAll(async () => {
     root = mkdtempSync(join(tmpdir(), 'mzcluster-daemon-'))
@@ -197,9 +204,7 @@ describe.skipIf(process.platform !== 'linux')('warm catalog process', () => {
       expect(warm.code, warm.stderr).toBe(0)
       expect(warm.stdout.length).toBeGreaterThan(1_000_000)
       expect(warm.stdout).toBe(cold.stdout)
-      const holder = new Holder(dir, WARM)
-      holders.push(holder)
-      await holder.line('open')
+      const holder = await openHolder(dir)
       expect(await holder.send('get filler_2999')).toBe('ok get filler_2999 present')
       await holder.exit()
     },
@@ -210,17 +215,13 @@ describe.skipIf(process.platform !== 'linux')('warm catalog process', () => {
     'a command killed inside a transaction: its writes are rolled back and the next command proceeds at once',
     async () => {
       const dir = catalog()
-      const holder = new Holder(dir, WARM)
-      holders.push(holder)
-      await holder.line('open')
+      const holder = await openHolder(dir)
       const [daemon] = daemonPids(dir)
       await holder.send('put committed')
       await holder.send('begin')
       await holder.send('put uncommitted')
       holder.child.kill('SIGKILL')
-      const next = new Holder(dir, WARM)
-      holders.push(next)
-      await next.line('open')
+      const next = await openHolder(dir)
       expect(await next.send('get committed')).toBe('ok get committed present')
       expect(await next.send('get uncommitted')).toBe('ok get uncommitted absent')
       expect(daemonPids(dir)).toEqual([daemon])
@@ -233,9 +234,7 @@ describe.skipIf(process.platform !== 'linux')('warm catalog process', () => {
     'the warm process killed under a command: the command fails clearly, the next starts a new process, nothing half-written',
     async () => {
       const dir = catalog()
-      const holder = new Holder(dir, WARM)
-      holders.push(holder)
-      await holder.line('open')
+      const holder = await openHolder(dir)
       const [daemon] = daemonPids(dir)
       await holder.send('put before')
       await holder.send('begin')
@@ -249,9 +248,7 @@ describe.skipIf(process.platform !== 'linux')('warm catalog process', () => {
       const [replacement] = daemonPids(dir)
       expect(replacement).toBeDefined()
       expect(replacement).not.toBe(daemon)
-      const check = new Holder(dir, WARM)
-      holders.push(check)
-      await check.line('open')
+      const check = await openHolder(dir)
       expect(await check.send('get before')).toBe('ok get before present')
       expect(await check.send('get torn')).toBe('ok get torn absent')
       await check.exit()

@@ -41,6 +41,8 @@ export interface TestCatalog {
   close(): Promise<void>
   /** Reopen after the CLI has used it. */
   reopen(): Promise<Db>
+  /** Run `fn` on a reopened handle; an embedded catalog is closed again afterwards so the CLI can open it. */
+  use<T>(fn: (db: Db) => Promise<T>): Promise<T>
   destroy(): Promise<void>
 }
 
@@ -106,6 +108,14 @@ export async function freshCatalog(backend: Backend, options: {environmentId?: s
         db = await openCatalog(selectCatalog(location))
       }
       return db
+    },
+    async use(fn) {
+      const handle = await catalog.reopen()
+      try {
+        return await fn(handle)
+      } finally {
+        if (backend === 'embedded') await catalog.close()
+      }
     },
     async destroy() {
       await catalog.close()

@@ -48,3 +48,9 @@ export function json<T = unknown>(result: CliResult): T {
     throw new Error(`stdout is not JSON (exit ${result.code}):\n${result.stdout}\nstderr:\n${result.stderr}`)
   }
 }
+
+/** The lines of stderr that report an error (the one-line message, not progress or hints). */
+export function errorLines(result: CliResult | string): string[] {
+  const stderr = typeof result === 'string' ? result : result.stderr
+  return stderr.split('\n').filter((line) => line.startsWith('Error:'))
+}

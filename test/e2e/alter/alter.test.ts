@@ -25,8 +25,7 @@ import {
 } from '../../alter/fixtures.js'
 import type {Backend, TestCatalog} from '../../support/catalogs.js'
 import {backends, freshCatalog, useWarmCatalogs} from '../../support/catalogs.js'
-import type {CliResult} from '../../support/cli.js'
-import {BIN, json, runCli} from '../../support/cli.js'
+import {BIN, errorLines, json, runCli} from '../../support/cli.js'
 
 useWarmCatalogs()
 
@@ -47,21 +46,11 @@ interface AlterJson {
   burst: unknown
 }
 
-/** Lines of stderr that report an error (the one-line message, not progress). */
-const errorLines = (result: CliResult) => result.stderr.split('\n').filter((line) => line.startsWith('Error:'))
 
 describe.each(backends())('cluster alter / wait binary on a %s catalog', (backend: Backend) => {
   let catalog: TestCatalog
 
-  /** Use the catalog from the test; an embedded one is closed again so the binary can open it. */
-  const withDb = async <T>(fn: (db: Db) => Promise<T>): Promise<T> => {
-    const db = await catalog.reopen()
-    try {
-      return await fn(db)
-    } finally {
-      if (backend === 'embedded') await catalog.close()
-    }
-  }
+  const withDb = <T>(fn: (db: Db) => Promise<T>): Promise<T> => catalog.use(fn)
   const cli = (args: string[], timeoutMs = 60_000) => runCli(args, {catalog: catalog.location, env: CLI_ENV, timeoutMs})
 
   /** A MANUAL 100cc × 1 cluster whose replica r1 has been running for an hour. */

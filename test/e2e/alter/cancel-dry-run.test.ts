@@ -20,8 +20,7 @@ import {
 } from '../../alter/fixtures.js'
 import type {Backend, TestCatalog} from '../../support/catalogs.js'
 import {backends, freshCatalog, useWarmCatalogs} from '../../support/catalogs.js'
-import type {CliResult} from '../../support/cli.js'
-import {json, runCli} from '../../support/cli.js'
+import {errorLines, json, runCli} from '../../support/cli.js'
 
 useWarmCatalogs()
 
@@ -30,20 +29,12 @@ const CLI_ENV = {NODE_ENV: undefined}
 // Generous: each embedded invocation opens PGlite, slow on a busy machine.
 const SLOW = 600_000
 
-const errorLines = (result: CliResult) => result.stderr.split('\n').filter((line) => line.startsWith('Error:'))
 const target = (size: string, rf: number) => ({size, replication_factor: rf, availability_zones: [], logging: DEFAULT_LOGGING_JSON})
 
 describe.each(backends())('cluster cancel, --dry-run and scheduled waits on a %s catalog', (backend: Backend) => {
   let catalog: TestCatalog
 
-  const withDb = async <T>(fn: (db: Db) => Promise<T>): Promise<T> => {
-    const db = await catalog.reopen()
-    try {
-      return await fn(db)
-    } finally {
-      if (backend === 'embedded') await catalog.close()
-    }
-  }
+  const withDb = <T>(fn: (db: Db) => Promise<T>): Promise<T> => catalog.use(fn)
   const cli = (args: string[]) => runCli(args, {catalog: catalog.location, env: CLI_ENV, timeoutMs: 240_000})
 
   /** A MANUAL 100cc × 1 cluster whose replica r1 has been running for an hour. */

@@ -18,7 +18,7 @@ import {tick} from '../../../src/lib/ops/tick.js'
 import {addReplica, createCluster, DEFAULT_LOGGING_JSON, HOUR, setParameter} from '../../alter/fixtures.js'
 import type {Backend, TestCatalog} from '../../support/catalogs.js'
 import {backends, freshCatalog, useWarmCatalogs} from '../../support/catalogs.js'
-import {BIN, runCli} from '../../support/cli.js'
+import {BIN, errorLines, runCli} from '../../support/cli.js'
 import {waitFor} from '../../support/wait.js'
 
 useWarmCatalogs()
@@ -29,7 +29,6 @@ const NOTE =
 
 /** How many stderr lines are exactly the no-controller note. */
 const notes = (stderr: string) => stderr.split('\n').filter((line) => line === NOTE).length
-const errorLines = (stderr: string) => stderr.split('\n').filter((line) => line.startsWith('Error:'))
 
 interface Running {
   readonly child: ChildProcessWithoutNullStreams

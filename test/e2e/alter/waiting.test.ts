@@ -11,8 +11,7 @@ import {CONTROLLER_LEASE} from '../../../src/lib/catalog/leases.js'
 import {addReplica, createCluster, DEFAULT_LOGGING_JSON, HOUR, setParameter} from '../../alter/fixtures.js'
 import type {Backend, TestCatalog} from '../../support/catalogs.js'
 import {backends, freshCatalog, useWarmCatalogs} from '../../support/catalogs.js'
-import type {CliResult} from '../../support/cli.js'
-import {runCli} from '../../support/cli.js'
+import {errorLines, runCli} from '../../support/cli.js'
 import {runOnPty} from '../flags/pty.js'
 
 useWarmCatalogs()
@@ -22,19 +21,11 @@ const CLI_ENV = {NODE_ENV: undefined}
 const SLOW = 600_000
 const NO_CONTROLLER = 'no controller is running (no `mzcluster run` holds the lease) and --no-drive only watches: nothing will progress unless one starts'
 
-const errorLines = (result: CliResult) => result.stderr.split('\n').filter((line) => line.startsWith('Error:'))
 
 describe.each(backends())('waits that explain themselves on a %s catalog', (backend: Backend) => {
   let catalog: TestCatalog
 
-  const withDb = async <T>(fn: (db: Db) => Promise<T>): Promise<T> => {
-    const db = await catalog.reopen()
-    try {
-      return await fn(db)
-    } finally {
-      if (backend === 'embedded') await catalog.close()
-    }
-  }
+  const withDb = <T>(fn: (db: Db) => Promise<T>): Promise<T> => catalog.use(fn)
   const cli = (args: string[]) => runCli(args, {catalog: catalog.location, env: CLI_ENV, timeoutMs: 240_000})
 
   /** A MANUAL 100cc × 1 cluster with its replica r1, optionally already reconfiguring to 200cc × 1. */

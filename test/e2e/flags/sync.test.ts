@@ -42,15 +42,7 @@ describe.each(backends())('flags sync (CLI) on %s', (backend) => {
   let catalog: TestCatalog
   const cli = (args: string[], env: Record<string, string | undefined> = {}) =>
     runCli(['flags', ...args], {catalog: catalog.location, env})
-  /** Run `fn` on a catalog handle; an embedded catalog is closed again so the CLI can open it. */
-  const withDb = async <T>(fn: (db: Db) => Promise<T>): Promise<T> => {
-    const db = await catalog.reopen()
-    try {
-      return await fn(db)
-    } finally {
-      if (backend === 'embedded') await catalog.close()
-    }
-  }
+  const withDb = <T>(fn: (db: Db) => Promise<T>): Promise<T> => catalog.use(fn)
   const state = () =>
     withDb(async (db) => ({
       rows: await syncedRows(db),
