@@ -175,3 +175,15 @@ export function clusterState(row: ClusterRow, replicas: readonly ReplicaRow[]): 
 export function byReplicaOrder(a: ReplicaRow, b: ReplicaRow): number {
   return a.ord - b.ord || a.id.localeCompare(b.id)
 }
+
+/** The configuration columns a cluster is created with and an alter rewrites. */
+export interface ClusterSettingsColumns {
+  readonly managed: boolean
+  readonly size: string | null
+  readonly replication_factor: number | null
+  readonly availability_zones: readonly string[]
+  readonly logging: LoggingJson
+  readonly schedule: ScheduleJson
+  readonly auto_scaling_strategy: AutoScalingJson | null
+  readonly features: Readonly<Record<string, string>>
+}

@@ -3,7 +3,7 @@
 // and synced overrides for `cluster list`/`cluster show`. Every selection of several clusters is
 // one statement, however many clusters exist.
 
-import type {AutoScalingJson, ClusterRow, LoggingJson, ScheduleJson} from './cluster-rows.js'
+import type {ClusterRow, ClusterSettingsColumns} from './cluster-rows.js'
 import type {Queryable} from './db.js'
 
 /** Which clusters a view reads: all of them (builtins optional), or one by name or by id. */
@@ -59,16 +59,8 @@ export async function clusterNameUse(q: Queryable, name: string): Promise<{built
 }
 
 /** The stored values of a new cluster (id, ord and version are allocated by the insert). */
-export interface NewClusterRow {
+export interface NewClusterRow extends ClusterSettingsColumns {
   readonly name: string
-  readonly managed: boolean
-  readonly size: string | null
-  readonly replication_factor: number | null
-  readonly availability_zones: readonly string[]
-  readonly logging: LoggingJson
-  readonly schedule: ScheduleJson
-  readonly auto_scaling_strategy: AutoScalingJson | null
-  readonly features: Readonly<Record<string, string>>
   readonly created_at: number
 }
 

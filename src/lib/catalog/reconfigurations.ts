@@ -2,22 +2,14 @@
 // config columns (written in the alter's transaction), what the alter's limit checks need (size
 // prices, other clusters' live consumption), and the cluster with its replicas for a wait.
 
-import type {AutoScalingJson, BurstJson, ClusterRow, LoggingJson, ReconfigurationJson, ReplicaRow, ScheduleJson} from './cluster-rows.js'
+import type {BurstJson, ClusterRow, ClusterSettingsColumns, ReconfigurationJson, ReplicaRow} from './cluster-rows.js'
 import {byReplicaOrder} from './cluster-rows.js'
 import type {Queryable} from './db.js'
 
 /** The config columns an alter writes; each write bumps `version`. */
-export interface ClusterConfigColumns {
-  readonly managed: boolean
-  readonly size: string | null
-  readonly replication_factor: number | null
-  readonly availability_zones: readonly string[]
-  readonly logging: LoggingJson
-  readonly schedule: ScheduleJson
-  readonly auto_scaling_strategy: AutoScalingJson | null
+export interface ClusterConfigColumns extends ClusterSettingsColumns {
   readonly reconfiguration: ReconfigurationJson | null
   readonly burst: BurstJson | null
-  readonly features: Readonly<Record<string, string>>
 }
 
 const jsonOrNull = (value: unknown) => (value === null ? null : JSON.stringify(value))
