@@ -2,6 +2,7 @@
 // that must fit the terminal width.
 
 import {describe, expect, it} from 'vitest'
+import {displayWidth} from '../../src/lib/output/fit.js'
 import {renderTimeline, sizesText} from '../../src/lib/simulate/render-text.js'
 import {summarize, type Timeline} from '../../src/lib/simulate/timeline.js'
 
@@ -72,6 +73,35 @@ describe('timeline text', () => {
       // prod doubles its rate after an hour: the highest block appears only after the first.
       expect(chart[0]).toContain('█')
     }
+  })
+
+  it('history on a terminal: no line wraps; long changes are cut with … and reasons end at the edge; piped output stays whole', () => {
+    const long = 'cluster alter a-cluster-with-a-very-long-name: availability_zones none → use1-az1,use1-az2, schedule manual → on-refresh (hydration 5m)'
+    const past: Timeline = {
+      ...timeline,
+      command: 'history',
+      events: [
+        ...timeline.events,
+        {at: T0 + 3 * HOUR + 1234, cluster: 'a-cluster-with-a-very-long-name', kind: 'event', replica: null, size: null, reason: long, line: {marker: '~', text: long, reason: 'event'}},
+        {at: T0 + 4 * HOUR, cluster: 'prod', kind: 'reconfiguration', replica: null, size: '400cc', reason: 'finalized', line: {marker: '~', text: 'reconfiguration → finalized (target 400cc)', reason: 'graceful-reconfiguration'}},
+      ],
+      // Many steps: the replica set changes size every hour.
+      replicas: Array.from({length: 12}, (_, i) => ({cluster: 'prod', replica: `r${i + 1}`, size: i % 2 === 0 ? '200cc' : '400cc', reason: 'manual', from: T0 + i * HOUR, until: T0 + (i + 1) * HOUR})),
+    }
+    for (const columns of [80, 100, 132]) {
+      const lines = renderTimeline(past, {color: false, columns}).split('\n')
+      for (const line of lines) expect(displayWidth(line), line).toBeLessThanOrEqual(columns)
+      const edit = lines.find((line) => line.includes('~ cluster alter'))
+      // The cluster column is cut (to a fifth of the width at most), and so is the change.
+      expect(edit).toMatch(/^2026-11-30T03:00:01Z {2}a-cluster-with-\S*… {2}~ cluster alter a-.*… +event$/)
+      expect(edit?.length).toBe(columns)
+      expect(lines.find((line) => line.includes('~ reconfigura'))).toMatch(/graceful-reconfiguration$/)
+      // The replica set's steps continue on indented lines that start with their arrow.
+      expect(lines.filter((line) => /^ {4,}→ {2}2026-11-30T\d\d:00:00Z/.test(line)).length).toBeGreaterThan(0)
+    }
+    const piped = renderTimeline(past, {color: false}).split('\n')
+    expect(piped).toContain(`2026-11-30T03:00:01Z  a-cluster-with-a-very-long-name  ~ ${long}  event`)
+    expect(piped.filter((line) => line.startsWith('  prod'))).toHaveLength(1)
   })
 
   it('groups sizes', () => {

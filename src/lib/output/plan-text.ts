@@ -14,6 +14,7 @@ import type {AppliedBatch, ClusterTickReport, PlannedCreate, PlannedDrop, TickRe
 import {createAuditReason} from '../controller/reconcile.js'
 import type {PlanMode} from './plan-summary.js'
 import {hasChanges, summaryLine} from './plan-summary.js'
+import {cutToWidth, displayWidth} from './fit.js'
 import {makeStyle, showControls, type Style} from './style.js'
 import {formatDuration, formatTimestamp} from './time.js'
 
@@ -210,16 +211,28 @@ export interface PlanRenderOptions {
  * `simulate`), with every reason starting in one column: at least REASON_COLUMN, or two spaces
  * after the widest line.
  */
-export function alignedLines(rows: readonly {readonly prefix: string; readonly line: PlanLine}[], style: Style): string[] {
+export function alignedLines(rows: readonly {readonly prefix: string; readonly line: PlanLine}[], style: Style, fitWidth?: number): string[] {
   const shown = rows.map((row) => ({prefix: row.prefix, line: {...row.line, text: showControls(row.line.text)}}))
-  const width = (row: (typeof shown)[number]): number => [...`${row.prefix}${row.line.marker} ${row.line.text}`].length
+  const width = (row: (typeof shown)[number]): number => displayWidth(`${row.prefix}${row.line.marker} ${row.line.text}`)
   const reasonWidths = shown.filter((row) => row.line.reason !== undefined).map(width)
   const reasonColumn = Math.max(REASON_COLUMN, ...reasonWidths.map((w) => w + 2))
+  const reasonLength = (row: (typeof shown)[number]) => (row.line.reason === undefined ? 0 : displayWidth(row.line.reason))
+  // On a terminal of `fitWidth` cells where the aligned lines would wrap, each reason ends at the
+  // terminal's edge instead and the change's text is cut with `…` to leave room for it.
+  const fits = fitWidth === undefined || shown.every((row) => (row.line.reason === undefined ? width(row) : reasonColumn + reasonLength(row)) <= fitWidth)
   return shown.map((row) => {
     const {line} = row
-    const text = line.marker === '!' ? style.dim(line.text) : line.text
+    let shownText = line.text
+    let column = reasonColumn
+    if (!fits && fitWidth !== undefined) {
+      const room = line.reason === undefined ? 0 : reasonLength(row) + 2
+      shownText = cutToWidth(line.text, Math.max(8, fitWidth - displayWidth(`${row.prefix}${line.marker} `) - room))
+      column = fitWidth - reasonLength(row)
+    }
+    const text = line.marker === '!' ? style.dim(shownText) : shownText
     let rendered = `${row.prefix}${paintMarker(style, line.marker)} ${text}`
-    if (line.reason !== undefined) rendered += ' '.repeat(reasonColumn - width(row)) + style.dim(line.reason)
+    const used = displayWidth(`${row.prefix}${line.marker} ${shownText}`)
+    if (line.reason !== undefined) rendered += ' '.repeat(Math.max(2, column - used)) + style.dim(line.reason)
     return rendered
   })
 }

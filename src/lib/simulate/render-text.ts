@@ -3,6 +3,7 @@
 // credits consumed, the peaks against both limits, and on a terminal a compact step chart per
 // cluster that fits its width.
 
+import {cutToWidth, displayWidth} from '../output/fit.js'
 import {alignedLines} from '../output/plan-text.js'
 import {makeStyle, showControls} from '../output/style.js'
 import {formatDuration, formatTimestamp} from '../output/time.js'
@@ -18,10 +19,13 @@ export interface TimelineRenderOptions {
 const plural = (count: number, one: string, many = `${one}s`) => `${count} ${count === 1 ? one : many}`
 const credits = (value: number) => String(Math.round(value * 100) / 100)
 
-/** `+1h30m` from the start for the future; the UTC time for the past. */
+/** A UTC time to the second: `2026-11-30T05:06:53Z`. */
+const toSecond = (at: number) => formatTimestamp(Math.floor(at / 1000) * 1000).replace('.000Z', 'Z')
+
+/** `+1h30m` from the start for the future; the UTC time to the second for the past. */
 function timeLabel(timeline: Timeline, at: number): string {
   if (timeline.command === 'simulate') return `+${formatDuration(at - timeline.from)}`
-  return formatTimestamp(at).replace('.000Z', 'Z')
+  return toSecond(at)
 }
 
 /** `2×200cc, 100cc`: the sizes of a replica set, grouped in first-seen order. */
@@ -37,39 +41,82 @@ export function renderTimeline(timeline: Timeline, options: TimelineRenderOption
   const summary = summarize(timeline)
   const out: string[] = []
   const span = formatDuration(timeline.until - timeline.from)
-  out.push(
-    style.heading(
-      `${timeline.command === 'simulate' ? 'Simulation' : 'History'} of ${plural(timeline.clusters.length, 'cluster')} from ${formatTimestamp(timeline.from)} to ${formatTimestamp(timeline.until)} (${span})`,
-    ),
-  )
+  const title = `${timeline.command === 'simulate' ? 'Simulation' : 'History'} of ${plural(timeline.clusters.length, 'cluster')}`
+  const window = `from ${toSecond(timeline.from)} to ${toSecond(timeline.until)} (${span})`
+  // On a narrow terminal the window goes on a line of its own.
+  if (options.columns !== undefined && displayWidth(`${title} ${window}`) > options.columns) out.push(style.heading(title), style.heading(window))
+  else out.push(style.heading(`${title} ${window}`))
 
   const events = timeline.events.filter((event) => event.at >= timeline.from && event.at <= timeline.until)
   if (events.length === 0) out.push('No events: every cluster stays as it is.')
   else {
     const times = events.map((event) => timeLabel(timeline, event.at))
     const timeWidth = Math.max(...times.map((t) => t.length))
-    const names = events.map((event) => showControls(event.cluster))
-    const nameWidth = Math.max(...names.map((n) => [...n].length))
+    // On a terminal a long cluster name is cut (a fifth of the width at most) to leave room for the change.
+    const nameLimit = options.columns === undefined ? Infinity : Math.max(10, Math.floor(options.columns / 5))
+    const names = events.map((event) => cutToWidth(showControls(event.cluster), nameLimit))
+    const nameWidth = Math.max(...names.map((n) => displayWidth(n)))
     const rows = events.map((event, i) => ({
-      prefix: `${(times[i] as string).padEnd(timeWidth)}  ${(names[i] as string).padEnd(nameWidth)}  `,
+      prefix: `${(times[i] as string).padEnd(timeWidth)}  ${(names[i] as string) + ' '.repeat(nameWidth - displayWidth(names[i] as string))}  `,
       line: event.line,
     }))
-    out.push(...alignedLines(rows, style))
+    out.push(...alignedLines(rows, style, options.columns))
   }
 
   out.push('', style.heading('Replicas over time'))
   const nameWidth = Math.max(0, ...summary.series.map((s) => [...showControls(s.cluster)].length))
   for (const s of summary.series) {
     const steps = s.points.map((point) => `${timeLabel(timeline, point.at)} ${sizesText(point.sizes)}`)
-    out.push(`  ${showControls(s.cluster).padEnd(nameWidth)}  ${steps.join('  →  ')}`)
+    out.push(...wrapSteps(`  ${showControls(s.cluster).padEnd(nameWidth)}  `, steps, options.columns))
   }
   if (options.columns !== undefined) out.push('', ...stepChart(timeline, summary, options.columns, style.dim))
 
   out.push('', style.heading('Credit rate over time'))
-  out.push(`  ${summary.creditCurve.map((point) => `${timeLabel(timeline, point.at)} ${credits(point.creditsPerHour)}/h`).join('  →  ') || '0/h'}`)
+  const rates = summary.creditCurve.map((point) => `${timeLabel(timeline, point.at)} ${credits(point.creditsPerHour)}/h`)
+  out.push(...wrapSteps('  ', rates.length === 0 ? ['0/h'] : rates, options.columns))
 
-  out.push('', ...summaryLines(timeline, summary).map((line) => style.bold(line)))
+  out.push('', ...summaryLines(timeline, summary).flatMap((line) => wrapWords(line, options.columns).map((part) => style.bold(part))))
   return out.join('\n')
+}
+
+/**
+ * `head` and the steps joined by arrows; on a terminal of `columns` cells, the steps continue on
+ * lines indented under the first step (each starting with its arrow) instead of wrapping mid-step.
+ */
+function wrapSteps(head: string, steps: readonly string[], columns?: number): string[] {
+  if (columns === undefined) return [`${head}${steps.join('  →  ')}`]
+  const indent = ' '.repeat(displayWidth(head))
+  const lines: string[] = []
+  let line = head
+  steps.forEach((step, i) => {
+    const piece = i === 0 ? step : `  →  ${step}`
+    if (i > 0 && displayWidth(line) + displayWidth(piece) > columns) {
+      lines.push(line)
+      line = `${indent}→  ${step}`
+    } else {
+      line += piece
+    }
+  })
+  lines.push(line)
+  return lines
+}
+
+/** `line` broken at spaces to fit a terminal of `columns` cells, continuing indented by two. */
+function wrapWords(line: string, columns?: number): string[] {
+  if (columns === undefined || displayWidth(line) <= columns) return [line]
+  const lines: string[] = []
+  let current = ''
+  for (const word of line.split(' ')) {
+    const next = current === '' ? word : `${current} ${word}`
+    if (current !== '' && displayWidth(next) > columns) {
+      lines.push(current)
+      current = `  ${word}`
+    } else {
+      current = next
+    }
+  }
+  lines.push(current)
+  return lines
 }
 
 /** The closing lines: credits consumed and the peaks against both limits. */
