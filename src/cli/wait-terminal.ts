@@ -19,6 +19,8 @@ import {
 } from '../lib/alter/present.js'
 import type {WaitOptions, WaitOutcome, WaitProgress} from '../lib/alter/wait.js'
 import {waitForReconfiguration, waitForRetirement} from '../lib/alter/wait.js'
+import type {SourceInput} from '../lib/flags/configured.js'
+import type {OpenedOnDemand} from '../lib/flags/create-time.js'
 
 export type Awaiting = {readonly kind: 'target'; readonly target: TargetJson} | {readonly kind: 'retirement'; readonly cancelled: TargetJson}
 
@@ -29,6 +31,11 @@ export interface TerminalWait {
   /** Tick the cluster while waiting (false: `--no-drive`, only watch). */
   readonly drive: boolean
   readonly maxWaitMs?: number
+  /**
+   * The flag source of the command's flags (else the environment's): replicas the driven ticks
+   * create get their scoped flags in the same transaction. Opened once for the whole wait.
+   */
+  readonly flagSource?: SourceInput
 }
 
 const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏']
@@ -81,9 +88,12 @@ export async function waitInTerminal(db: Db, wait: TerminalWait): Promise<WaitOu
   process.once('SIGTERM', onSignal)
   const progress = progressRenderer(wait.clusterName, Boolean(process.stderr.isTTY))
   let drive: WaitOptions['drive']
+  let createTimeFlags: OpenedOnDemand | null = null
   if (wait.drive) {
-    const {tick} = await import('../lib/ops/tick.js')
-    drive = async (clusterName) => (await tick(db, {clusterNames: [clusterName]})).warnings
+    const [{tick}, {configuredFlags}] = await Promise.all([import('../lib/ops/tick.js'), import('../lib/flags/configured.js')])
+    createTimeFlags = await configuredFlags(wait.flagSource)
+    const flags = createTimeFlags
+    drive = async (clusterName) => (await tick(db, {clusterNames: [clusterName], createTimeFlags: flags})).warnings
   }
   const options: WaitOptions = {
     clusterId: wait.clusterId,
@@ -105,6 +115,7 @@ export async function waitInTerminal(db: Db, wait: TerminalWait): Promise<WaitOu
       ? await waitForReconfiguration(db, {...options, awaited: wait.awaiting.target})
       : await waitForRetirement(db, {...options, cancelled: wait.awaiting.cancelled})
   } finally {
+    createTimeFlags?.close()
     progress.stop()
     process.removeListener('SIGINT', onSignal)
     process.removeListener('SIGTERM', onSignal)

@@ -168,6 +168,7 @@ describe.each(backends())('simulate on the %s catalog', (backend: Backend) => {
       [['+10m cluster alter prod --size 400cc --background'], /--background says how the command runs/],
       [['+10m cluster alter prod --size 400cc', '+20m cluster cancel prod --no-drive'], /--no-drive says how the command runs/],
       [['+10m cluster alter prod --size 400cc', '+20m cluster cancel prod --timeout 5m'], /--timeout says how the command runs/],
+      [['+10m cluster alter prod --size 400cc --flags-file flags.json'], /--flags-file says how the command runs/],
     ]
     for (const [events, message] of cases) {
       const error = await refusal(runSimulate(catalog.db, {now: String(T0), events, hydration: '1h'}, commands))

@@ -1,6 +1,7 @@
 import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 import {BaseCommand} from '../../base-command.js'
+import {flagSourceFlags, flagSourceInput} from '../../lib/flags/source-flags.js'
 import {clusterOptionFlags} from '../../lib/ddl/cluster-flags.js'
 
 export default class ClusterAlter extends BaseCommand<typeof ClusterAlter> {
@@ -54,6 +55,7 @@ Exit codes: 0 done; 2 invalid input (nothing written); 3 waited but the target w
     background: Flags.boolean({summary: 'Return as soon as the record is written.'}),
     'no-drive': Flags.boolean({summary: 'While waiting, only poll (use when `mzcluster run` is active; not on an embedded catalog opened directly).'}),
     'dry-run': Flags.boolean({summary: 'Validate and describe what would be written (route, target, deadline, peak); write nothing.'}),
+    ...flagSourceFlags,
   }
 
   public async run(): Promise<unknown> {
@@ -95,7 +97,7 @@ Exit codes: 0 done; 2 invalid input (nothing written); 3 waited but the target w
       return present.alterJson(result.row, {...fields, outcome: result.transition === 'cancelled' ? 'cancelled' : 'written'})
     }
     const {finishWait, waitInTerminal} = await import('../../cli/wait-terminal.js')
-    const wait = {clusterId: result.clusterId, clusterName: name, awaiting: {kind: 'target', target: result.awaited} as const, drive: !this.flags['no-drive']}
+    const wait = {clusterId: result.clusterId, clusterName: name, awaiting: {kind: 'target', target: result.awaited} as const, drive: !this.flags['no-drive'], flagSource: flagSourceInput(this.flags)}
     return finishWait(db, wait, await waitInTerminal(db, wait), fields)
   }
 }

@@ -1,6 +1,7 @@
 import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 import {BaseCommand} from '../../base-command.js'
+import {flagSourceFlags, flagSourceInput} from '../../lib/flags/source-flags.js'
 
 export default class ClusterCancel extends BaseCommand<typeof ClusterCancel> {
   static override summary = 'Cancel the in-flight reconfiguration of a cluster and drop its target replicas.'
@@ -21,6 +22,7 @@ Exit codes: 0 cancelled (and the in-flight replicas dropped, unless --background
     'no-drive': Flags.boolean({summary: 'Only poll until the replicas are dropped (use when `mzcluster run` is active; not on an embedded catalog opened directly).'}),
     timeout: Flags.string({summary: 'Stop waiting after this long (the cancellation stands).', helpValue: 'DURATION'}),
     'dry-run': Flags.boolean({summary: 'Validate and describe what would be written and dropped; write nothing.'}),
+    ...flagSourceFlags,
   }
 
   public async run(): Promise<unknown> {
@@ -54,7 +56,7 @@ Exit codes: 0 cancelled (and the in-flight replicas dropped, unless --background
       return present.alterJson(result.row, {...fields, outcome: result.inFlightReplicas.length === 0 ? 'cancelled' : 'written'})
     }
     const {finishWait, waitInTerminal} = await import('../../cli/wait-terminal.js')
-    const wait = {clusterId: result.clusterId, clusterName: name, awaiting: {kind: 'retirement', cancelled: result.cancelledTarget} as const, drive: !this.flags['no-drive'], maxWaitMs}
+    const wait = {clusterId: result.clusterId, clusterName: name, awaiting: {kind: 'retirement', cancelled: result.cancelledTarget} as const, drive: !this.flags['no-drive'], flagSource: flagSourceInput(this.flags), maxWaitMs}
     return finishWait(db, wait, await waitInTerminal(db, wait), fields)
   }
 }

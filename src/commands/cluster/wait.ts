@@ -1,6 +1,7 @@
 import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 import {BaseCommand} from '../../base-command.js'
+import {flagSourceFlags, flagSourceInput} from '../../lib/flags/source-flags.js'
 
 export default class ClusterWait extends BaseCommand<typeof ClusterWait> {
   static override summary =
@@ -23,6 +24,7 @@ export default class ClusterWait extends BaseCommand<typeof ClusterWait> {
     'no-drive': Flags.boolean({
       summary: 'Only poll; do not tick the controller (use when `mzcluster run` is active; not on an embedded catalog opened directly).',
     }),
+    ...flagSourceFlags,
   }
 
   public async run(): Promise<unknown> {
@@ -43,7 +45,7 @@ export default class ClusterWait extends BaseCommand<typeof ClusterWait> {
       return alterJson(row, {...fields, outcome: 'none'})
     }
     const {finishWait, waitInTerminal} = await import('../../cli/wait-terminal.js')
-    const wait = {clusterId: row.id, clusterName: row.name, awaiting: {kind: 'target', target: record.target} as const, drive: !this.flags['no-drive'], maxWaitMs}
+    const wait = {clusterId: row.id, clusterName: row.name, awaiting: {kind: 'target', target: record.target} as const, drive: !this.flags['no-drive'], flagSource: flagSourceInput(this.flags), maxWaitMs}
     if (record.status !== 'in-progress') {
       // Report how the latest reconfiguration ended, with the same exit codes as a wait.
       return finishWait(db, wait, judge(row, record.target) ?? {kind: 'succeeded', how: 'realized', row}, fields)

@@ -103,8 +103,8 @@ function eventError(text: string, error: unknown): UsageError {
 }
 
 /**
- * Flags of the real commands that say how the command runs (describe instead of write, wait, drive)
- * rather than what it changes, with the events that define them. Inside an event they would be
+ * Flags of the real commands that say how the command runs (describe instead of write, wait, drive,
+ * where flags are evaluated) rather than what it changes, with the events that define them. Inside an event they would be
  * ignored, so they are refused.
  */
 const RUN_ONLY_FLAGS: Readonly<Record<string, readonly string[]>> = {
@@ -113,6 +113,10 @@ const RUN_ONLY_FLAGS: Readonly<Record<string, readonly string[]>> = {
   background: ['cluster alter', 'cluster cancel'],
   'no-drive': ['cluster alter', 'cluster cancel'],
   timeout: ['cluster cancel'],
+  // The flag source of the ticks a real alter or cancel drives; a simulation evaluates no flags.
+  'flags-file': ['cluster alter', 'cluster cancel', 'cluster create'],
+  'sdk-key': ['cluster alter', 'cluster cancel', 'cluster create'],
+  'key-map': ['cluster alter', 'cluster cancel', 'cluster create'],
 }
 
 /** Parse one `T ACTION` (T relative to `startMs`); refuses what the real command would refuse before reading the catalog. */
