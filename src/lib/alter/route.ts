@@ -16,6 +16,7 @@ import {jsonEqual} from '../controller/shape.js'
 import {burstRecordWarranted} from '../controller/strategies/hydration-burst.js'
 import {UsageError} from '../errors.js'
 import {foldReconfigurationTarget} from './fold.js'
+import {AUTO_SCALING_WITH_SCHEDULE_MESSAGE, hydrationSizeEqualsSizeMessage, REPLICATION_FACTOR_WITH_SCHEDULE_MESSAGE} from '../input/cluster-refusals.js'
 
 /**
  * A managed cluster's durable config as alter reads and writes it: the kernel's ClusterState
@@ -80,10 +81,7 @@ const MAX_TIMESTAMP_MS = Number.MAX_SAFE_INTEGER
 
 // Refusals in the words of the command line (the seed's rules, controller-spec §5.5).
 export const WAIT_ON_SCHEDULE_MESSAGE = 'waiting is not supported when the cluster schedule is not manual'
-export const REPLICATION_FACTOR_WITH_SCHEDULE_MESSAGE = '--replication-factor cannot be given with a schedule other than manual'
-export const AUTO_SCALING_WITH_SCHEDULE_MESSAGE = 'auto-scaling (--hydration-size) cannot be combined with a schedule other than manual'
-export const hydrationSizeEqualsSizeMessage = (size: string): string =>
-  `--hydration-size must differ from the cluster size ('${size}'); a burst replica at the same size would not accelerate hydration`
+export {AUTO_SCALING_WITH_SCHEDULE_MESSAGE, hydrationSizeEqualsSizeMessage, REPLICATION_FACTOR_WITH_SCHEDULE_MESSAGE}
 export const hydrationSizeEqualsTargetMessage = (size: string): string =>
   `--hydration-size must differ from the target size ('${size}') of the in-progress reconfiguration`
 

@@ -9,6 +9,7 @@ import {UsageError} from '../errors.js'
 import {parseSettings} from '../flags/settings.js'
 import {parseDuration} from '../input/duration.js'
 import {parseAzList} from '../input/names.js'
+import {AUTO_SCALING_WITH_SCHEDULE_MESSAGE, hydrationSizeEqualsSizeMessage, REPLICATION_FACTOR_WITH_SCHEDULE_MESSAGE} from '../input/cluster-refusals.js'
 
 /** The raw option values of `cluster create` (undefined = not given). */
 export interface ClusterOptionInput {
@@ -63,12 +64,7 @@ export const OPTION_FLAGS: Readonly<Record<keyof ClusterOptionInput, string>> = 
 export const SCHEDULES = ['manual', 'on-refresh'] as const
 
 // The seed's refusals (controller-spec §5.5), in the CLI's words: the flags, not SQL keywords.
-export const hydrationSizeEqualsSizeMessage = (size: string): string =>
-  `--hydration-size must differ from the cluster's size (${size}): a burst replica of the same size would not speed up hydration`
-export const AUTO_SCALING_WITH_SCHEDULE_MESSAGE =
-  '--hydration-size (auto-scaling) only works with --schedule manual'
-export const REPLICATION_FACTOR_WITH_SCHEDULE_MESSAGE =
-  '--replication-factor only applies with --schedule manual: on another schedule, the schedule decides when a replica runs'
+export {AUTO_SCALING_WITH_SCHEDULE_MESSAGE, hydrationSizeEqualsSizeMessage, REPLICATION_FACTOR_WITH_SCHEDULE_MESSAGE}
 
 /** The largest replication factor the catalog can store; max_replicas_per_cluster bounds it further. */
 export const MAX_REPLICATION_FACTOR = 2_147_483_647
