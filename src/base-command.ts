@@ -122,9 +122,9 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
    */
   protected refuseWatchOnlyOnEmbedded(): void {
     if (!(this.flags as {'no-drive'?: boolean})['no-drive'] || this.catalogLocation.kind !== 'embedded') return
-    throw new UsageError('--no-drive waits for another process to tick, and none can while this command holds the embedded catalog', {
+    throw new UsageError('--no-drive cannot progress on an embedded catalog opened directly', {
       code: 'INVALID_OPTIONS',
-      hint: 'drop --no-drive (the command then ticks the cluster itself), or share the catalog with `mzcluster catalog serve` and use its URL',
+      hint: 'drop --no-drive to tick from here, or go through `mzcluster catalog serve`',
     })
   }
 
