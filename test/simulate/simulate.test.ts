@@ -162,13 +162,13 @@ describe.each(backends())('simulate on the %s catalog', (backend: Backend) => {
       [['+10m cluster alter prod --wait-for 5m --timeout 5m --size 400cc'], /--wait-for and --timeout are alternatives/],
       [['+10m cluster alter search --replication-factor 2', '+1m cluster alter search --size 400cc'], /cannot change replication factor while a reconfiguration is in progress/],
       // Flags that say how the real command runs would be ignored inside an event: refused.
-      [['+10m cluster alter prod --size 400cc --dry-run'], /--dry-run says how the command runs/],
-      [['+10m flags set max_credit_consumption_rate=12 --dry-run'], /--dry-run says how the command runs/],
-      [['+10m cluster alter prod --size 400cc --wait'], /--wait says how the command runs/],
-      [['+10m cluster alter prod --size 400cc --background'], /--background says how the command runs/],
-      [['+10m cluster alter prod --size 400cc', '+20m cluster cancel prod --no-drive'], /--no-drive says how the command runs/],
-      [['+10m cluster alter prod --size 400cc', '+20m cluster cancel prod --timeout 5m'], /--timeout says how the command runs/],
-      [['+10m cluster alter prod --size 400cc --flags-file flags.json'], /--flags-file says how the command runs/],
+      [['+10m cluster alter prod --size 400cc --dry-run'], /--dry-run has no meaning in a simulated event/],
+      [['+10m flags set max_credit_consumption_rate=12 --dry-run'], /--dry-run has no meaning in a simulated event/],
+      [['+10m cluster alter prod --size 400cc --wait'], /--wait has no meaning in a simulated event/],
+      [['+10m cluster alter prod --size 400cc --background'], /--background has no meaning in a simulated event/],
+      [['+10m cluster alter prod --size 400cc', '+20m cluster cancel prod --no-drive'], /--no-drive has no meaning in a simulated event/],
+      [['+10m cluster alter prod --size 400cc', '+20m cluster cancel prod --timeout 5m'], /--timeout has no meaning in a simulated event/],
+      [['+10m cluster alter prod --size 400cc --flags-file flags.json'], /--flags-file has no meaning in a simulated event/],
     ]
     for (const [events, message] of cases) {
       const error = await refusal(runSimulate(catalog.db, {now: String(T0), events, hydration: '1h'}, commands))

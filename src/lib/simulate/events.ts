@@ -142,9 +142,9 @@ export async function parseEvent(text: string, startMs: number, commands: EventC
     const given = parsed.raw.flatMap((token) => (token.type === 'flag' ? [token.flag] : []))
     const runOnly = given.find((flag) => RUN_ONLY_FLAGS[flag]?.includes(id) ?? false)
     if (runOnly !== undefined) {
-      throw new UsageError(`--${runOnly} says how the command runs, which a simulated event does not do`, {
+      throw new UsageError(`--${runOnly} has no meaning in a simulated event`, {
         code: 'INVALID_EVENT',
-        hint: 'drop it from the event; the simulation applies the change and plays it out',
+        hint: `drop --${runOnly}: the simulation applies the change and plays it out`,
       })
     }
     const flags = parsed.flags as Record<string, unknown>
