@@ -7,7 +7,7 @@ export default class ClusterWait extends BaseCommand<typeof ClusterWait> {
   static override summary =
     'Wait for an in-flight reconfiguration to settle (after --background or an interrupted wait).'
   static override description =
-    'Same outcomes and exit codes as `cluster alter --wait`: 0 when the reconfiguration finalized (or was cancelled back to the realized shape), 3 when it timed out and rolled back, was superseded, or ran out of resources. --timeout bounds only how long this command waits: past it, exit 3 with "still in progress" while the reconfiguration continues. Without --no-drive the command ticks the cluster itself; with --no-drive it only watches, and says so when no `mzcluster run` holds the lease (then nothing progresses).'
+    'Same outcomes and exit codes as `cluster alter --wait`: 0 when the reconfiguration finalized (or was cancelled back to the realized shape), 3 when it timed out and rolled back, was superseded, or ran out of resources. --timeout bounds only how long this command waits: past it, exit 3 with "still in progress" while the reconfiguration continues. Without --no-drive the command ticks the cluster itself; with --no-drive it only watches, and says so when no `mzcluster run` holds the lease (then nothing progresses); on an embedded catalog opened directly --no-drive is refused, since this command holds the catalog while it waits.'
 
   static override examples = [
     '<%= config.bin %> <%= command.id %> prod',
