@@ -14,15 +14,7 @@ import {showControls} from '../output/style.js'
 import type {SizeSpec} from './size-file.js'
 
 /** `size list --json` element; also the array format `size import` reads back. */
-export interface SizeJson {
-  name: string
-  family: string
-  workers: number
-  processes: number
-  memory_bytes: number
-  credits_per_hour: number
-  disabled: boolean
-}
+export type SizeJson = Omit<StoredSize, 'sort_order'>
 
 /** The size map in display order. */
 export async function listSizes(q: Queryable): Promise<SizeJson[]> {
