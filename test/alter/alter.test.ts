@@ -10,17 +10,16 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import type {AlterResult} from '../../src/lib/alter/alter.js'
 import {alterCluster} from '../../src/lib/alter/alter.js'
 import type {AlterRequest} from '../../src/lib/alter/route.js'
-import {CatalogControllerCtx} from '../../src/lib/catalog/controller-context.js'
 import type {Db, Queryable} from '../../src/lib/catalog/db.js'
 import {selectCatalog} from '../../src/lib/catalog/location.js'
 import {openCatalog} from '../../src/lib/catalog/open.js'
-import type {ApplyOutcome, Decision} from '../../src/lib/controller/context.js'
 import type {TickReport} from '../../src/lib/controller/report.js'
 import {runTick} from '../../src/lib/controller/tick.js'
 import {UsageError} from '../../src/lib/errors.js'
 import {tick} from '../../src/lib/ops/tick.js'
 import type {Backend, TestCatalog} from '../support/catalogs.js'
 import {backends, freshCatalog} from '../support/catalogs.js'
+import {RacingCtx} from '../support/racing-ctx.js'
 import {
   addIndex,
   addReplica,
@@ -43,17 +42,6 @@ import {
   T0,
 } from './fixtures.js'
 
-/** A controller context whose next apply first lets a concurrent writer run (then delegates). */
-class AlterBeforeApplyCtx extends CatalogControllerCtx {
-  beforeNextApply: (() => Promise<void>) | null = null
-
-  override async applyEach(batches: readonly (readonly Decision[])[]): Promise<ApplyOutcome[]> {
-    const hook = this.beforeNextApply
-    this.beforeNextApply = null
-    if (hook) await hook()
-    return super.applyEach(batches)
-  }
-}
 
 /** The xmin (writing transaction id) of a cluster row and of audit events after a mark. */
 async function writers(db: Queryable, clusterId: string, mark: number): Promise<{cluster: string; events: string[]}> {
@@ -523,7 +511,7 @@ describe.each(backends())('cluster alter on a %s catalog', (backend: Backend) =>
       // re-targets to 400cc through another connection.
       const other = backend === 'server' ? await openCatalog(selectCatalog(catalog.location)) : db
       try {
-        const ctx = new AlterBeforeApplyCtx(db, {clusterNames: ['l-race'], nowMs: T0 + 2 * SECOND})
+        const ctx = new RacingCtx(db, {clusterNames: ['l-race'], nowMs: T0 + 2 * SECOND})
         ctx.beforeNextApply = async () => {
           const concurrent = await alterCluster(other, 'l-race', req({size: '400cc'}), T0 + 2 * SECOND)
           expect(concurrent.transition).toBe('started')

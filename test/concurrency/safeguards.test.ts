@@ -7,26 +7,14 @@
 
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest'
 import {alterCluster} from '../../src/lib/alter/alter.js'
-import {CatalogControllerCtx} from '../../src/lib/catalog/controller-context.js'
-import type {ApplyOutcome, Decision} from '../../src/lib/controller/context.js'
 import {runTick} from '../../src/lib/controller/tick.js'
 import type {TestCatalog} from '../support/catalogs.js'
 import {freshCatalog} from '../support/catalogs.js'
 import {InvariantChecker} from './invariants.js'
 import {createManagedCluster} from './scenario.js'
 import {serverUrl} from './support.js'
+import {RacingCtx} from '../support/racing-ctx.js'
 
-/** A context whose next apply first lets a concurrent writer run. */
-class RacingCtx extends CatalogControllerCtx {
-  beforeNextApply: (() => Promise<void>) | null = null
-
-  override async applyEach(batches: readonly (readonly Decision[])[]): Promise<ApplyOutcome[]> {
-    const hook = this.beforeNextApply
-    this.beforeNextApply = null
-    if (hook) await hook()
-    return super.applyEach(batches)
-  }
-}
 
 describe.skipIf(!serverUrl())('the invariants catch a broken compare-and-append witness', () => {
   let catalog: TestCatalog
