@@ -1,4 +1,4 @@
-// Catalog locations are checked before anything is created (product.md §11.2), through the binary:
+// Catalog locations are checked before anything is created (product.md §11.2), through the CLI:
 // a foreign URL scheme, an empty --catalog, a regular file, an unparseable URL (all exit 2, nothing
 // written); every catalog error names where the location came from; and `catalog init` does not
 // install itself into a DATABASE_URL database that holds another program's tables unless told to.

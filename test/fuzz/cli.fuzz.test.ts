@@ -1,4 +1,4 @@
-// Bad-input fuzzing of every command through the built binary, on one embedded catalog. The
+// Bad-input fuzzing of every command through the built CLI, on one embedded catalog. The
 // commands are enumerated from `--help`; the inputs (test/fuzz/inputs.ts) are chosen by a fixed
 // seed. Every input must be refused the documented way: exit 2, no stack trace, at most three
 // lines on stderr, nothing on stdout (or one JSON error document under --json), and the catalog
@@ -138,7 +138,7 @@ function refusalProblems(input: FuzzInput, result: CliResult): string[] {
   return problems
 }
 
-describe(`bad-input fuzzing through the binary (embedded catalog, seed ${SEED})`, () => {
+describe(`bad-input fuzzing through the CLI (embedded catalog, seed ${SEED})`, () => {
   let catalog: TestCatalog
   let dir: string
   let files: Files

@@ -152,7 +152,7 @@ describe.each(backends())('hostile names and values round-trip exactly (%s catal
 const replicaRef = (cluster: string, replica: string) =>
   `"${cluster.replaceAll('"', '""')}"."${replica.replaceAll('"', '""')}"`
 
-describe('hostile names through the binary (embedded catalog)', () => {
+describe('hostile names through the CLI (embedded catalog)', () => {
   let catalog: TestCatalog
   const cli = (args: readonly string[]) => runCli(args, {catalog: catalog.location, env: {NODE_ENV: undefined}})
   const [name, dropper, object] = [WEIRD[0], WEIRD[1], WEIRD[3]]

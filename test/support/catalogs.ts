@@ -14,7 +14,7 @@ import {selectCatalog} from '../../src/lib/catalog/location.js'
 export type Backend = 'embedded' | 'server'
 
 /**
- * Warm embedded catalogs for a suite that runs many commands through the binary: commands, and this
+ * Warm embedded catalogs for a suite that runs many commands through the CLI: commands, and this
  * process's `reopen()`, reach an embedded catalog through its warm process, as users' commands do by
  * default, instead of each opening PGlite (about a second a command). The suite-wide setting turns
  * the warm process off; call this at the top of a test file to turn it back on for that file (each

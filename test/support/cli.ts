@@ -1,8 +1,12 @@
-// Run the built mzcluster binary as a subprocess, the way a user or a script does: stdout and
-// stderr captured separately, not a TTY, colour off unless asked, and the exit code.
+// Run the built mzcluster CLI the way a user or a script does: stdout and stderr captured
+// separately, not a TTY, colour off unless asked, and the exit code. By default a command runs
+// inside the test's process (./in-process.ts) when no other command is running there, and as a
+// subprocess of the binary otherwise; `process: true` always runs the binary, and
+// MZCLUSTER_TEST_BINARY=1 runs every command through the binary.
 
 import {spawn} from 'node:child_process'
 import {join} from 'node:path'
+import {inProcessFree, runInProcess} from './in-process.js'
 
 export const BIN = join(import.meta.dirname, '..', '..', 'bin', 'run.js')
 
@@ -18,12 +22,17 @@ export interface CliOptions {
   readonly input?: string
   readonly timeoutMs?: number
   readonly cwd?: string
+  /** Run the binary in a process of its own (signals, streams, hangs, exit of the event loop). */
+  readonly process?: boolean
 }
 
 export function runCli(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
   const env: Record<string, string | undefined> = {...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined, CI: '1', ...options.env}
   if (options.catalog !== undefined) env.MZCLUSTER_CATALOG = options.catalog
   for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key]
+  if (!options.process && process.env.MZCLUSTER_TEST_BINARY !== '1' && inProcessFree()) {
+    return runInProcess(args, env as Record<string, string>, options.input ?? '', options.cwd)
+  }
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {env: env as NodeJS.ProcessEnv, cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe']})
     let stdout = ''

@@ -33,7 +33,7 @@ const byName = (plan: PlanJson, name: string) => {
   return cluster
 }
 
-describe.each(backends())('plan and tick through the binary (%s)', (backend: Backend) => {
+describe.each(backends())('plan and tick through the CLI (%s)', (backend: Backend) => {
   let catalog: TestCatalog
   let nowMs = 0
   const cli = (...args: string[]): Promise<CliResult> => runCli(args, {catalog: catalog.location})

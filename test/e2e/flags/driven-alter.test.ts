@@ -1,4 +1,4 @@
-// Create-time flags for the ticks a waiting `cluster alter` drives, through the binary: with
+// Create-time flags for the ticks a waiting `cluster alter` drives, through the CLI: with
 // `--flags-file` on the alter (no flag source in the environment), the target replica the driven
 // tick creates gets its replica-scoped override in the transaction that creates it — no `flags sync`
 // in between. Without a source it gets none.

@@ -14,7 +14,7 @@ useWarmCatalogs()
 
 const T0 = Date.UTC(2026, 10, 30, 2, 0, 0)
 
-describe.each(backends())('simulate and history through the binary (%s)', (backend: Backend) => {
+describe.each(backends())('simulate and history through the CLI (%s)', (backend: Backend) => {
   let catalog: TestCatalog
   let dir: string
   const cli = (...args: string[]) => runCli(args, {catalog: catalog.location, timeoutMs: 120_000})
