@@ -37,10 +37,20 @@ function daemonPids(dir: string): number[] {
   return pids
 }
 
+/**
+ * Whether `pid` is a live process. An exited process its parent has not reaped yet is not: a warm
+ * process started by a command run inside the test process is this process's child until reaped.
+ */
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0)
-    return true
+  } catch {
+    return false
+  }
+  try {
+    // /proc/PID/stat: "pid (comm) state ..."; comm may hold spaces and parentheses.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z'
   } catch {
     return false
   }
