@@ -20,6 +20,7 @@ export interface CliOptions {
   readonly catalog?: string
   readonly env?: Record<string, string | undefined>
   readonly input?: string
+  /** When the binary is killed (SIGKILL); a command in the test process meets the test's own ceiling instead. */
   readonly timeoutMs?: number
   readonly cwd?: string
   /** Run the binary in a process of its own (signals, streams, hangs, exit of the event loop). */
