@@ -50,7 +50,7 @@ describe.each(backends())('a command run in the test process matches the binary 
     {name: 'an exit code the command sets (changes planned)', code: 4, args: () => ['plan', '--detailed-exitcode']},
   ]
 
-  it.each(cases)('$name', async ({args, options, code}) => {
+  it.each(cases.map((c) => [c.name, c] as const))('%s', async (_name, {args, options, code}) => {
     const run = (name: string, binary: boolean) =>
       runCli(args(name), {...options, catalog: catalog.location, process: binary, env: {...options?.env, COLUMNS: '100'}})
     const inside = await run('harness-a', false)
